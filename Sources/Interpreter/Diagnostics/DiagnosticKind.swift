@@ -1,0 +1,97 @@
+import Lexer
+
+/// Every problem the interpreter can report, with the facts its message needs.
+/// `DiagnosticCatalog` gives each case its stable code and text; the compiler
+/// checks that no case lacks one.
+public enum DiagnosticKind: Sendable {
+    // MARK: Files (E00)
+    case cannotReadFile(path: String, reason: String)
+    case invalidUTF8(path: String, byteOffset: Int)
+    case fileTooLarge(path: String, limit: Int)
+
+    // MARK: Lexical (E01)
+    case unexpectedCharacter(Unicode.Scalar)
+    case typographicQuote(Unicode.Scalar)
+    case invisibleCharacter(Unicode.Scalar)
+    case unterminatedString
+    case invalidEscape(String)
+    case numberTooLong
+
+    // MARK: Syntax (E02)
+    case expected(String, found: String)
+    case expectedDeclaration(found: String)
+    case unclosedBlock(opener: String)
+    case notSupportedYet(String)
+    case nestingTooDeep(limit: Int)
+    case duplicateClause(String)
+    case missingClause(clause: String, in: String)
+    case tooManyErrors(limit: Int)
+
+    // MARK: Names (E03)
+    case unknownName(String, suggestion: String?)
+    case unknownField(field: String, in: String, suggestion: String?, available: [String])
+    case duplicateDeclaration(String)
+    case unknownEnumMember(member: String, enumeration: String, suggestion: String?, available: [String])
+    case schemaNotFound(id: String, searched: [String])
+    case unknownFunction(String, suggestion: String?)
+    case cyclicDefinition([String])
+    case unknownType(String, suggestion: String?)
+    case reservedName(String)
+
+    // MARK: Types and units (E04)
+    case operandMismatch(operation: String, left: String, right: String)
+    case unitMismatch(operation: String, left: String, right: String)
+    case conditionNotBoolean(found: String)
+    case argumentMismatch(function: String, expected: String, found: String)
+    case argumentCount(function: String, expected: String, found: Int)
+    case notAList(found: String)
+    case notARecord(found: String, field: String)
+    case unknownUnit(String)
+    case invalidLiteral(kind: String, text: String)
+    case parameterNotConstant(String)
+    case quantifierBody(kind: String, problem: String)
+    case mixedList(first: String, other: String)
+    case branchMismatch(then: String, else: String)
+    case overflowInConstant
+
+    // MARK: Structure (E05)
+    case missingHeader
+    case missingHeaderClause(String)
+    case duplicateHeader
+    case singleDeclaration(String)
+    case noCategories
+    case declarationNotAllowed(declaration: String, file: String)
+    case monitoredCategoryMismatch(member: String, enumeration: String)
+    case invalidYear(String)
+    case missingRootRecord(String)
+    case categoryFieldMissing(String)
+
+    // MARK: Records (E06, W06)
+    case recordSyntax(String)
+    case missingRequiredField(path: String)
+    case wrongFieldType(path: String, expected: String, found: String)
+    case unknownEnumValue(path: String, value: String, allowed: [String])
+    case tooManyDecimals(path: String, value: String)
+    case invalidDate(path: String, value: String)
+    case duplicateHouseholdID(String, firstLine: Int)
+    case csvRowShape(expected: Int, found: Int)
+    case valueOutOfRange(path: String, value: String, bounds: String)
+    case emptyList(path: String)
+    case inconsistentHouseholdColumn(column: String, values: [String])
+    case notAnObject(path: String, found: String)
+    case numberOutOfRange(path: String, value: String)
+    case dataCheckFailed(path: String, check: String, message: String, isError: Bool)
+    case duplicateKey(path: String)
+    case unknownKey(path: String)
+    case unknownColumn(String)
+    case missingColumn(String)
+
+    // MARK: Evaluation (E07)
+    case arithmeticOverflow(in: String)
+    case divisionByZero(in: String)
+    case dateOutOfRange(in: String)
+
+    // MARK: Provenance (W01)
+    case quoteNotInSource(document: String)
+    case sourceDocumentNotFound(String)
+}

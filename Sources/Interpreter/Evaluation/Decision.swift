@@ -1,0 +1,54 @@
+/// What the policy decides for one household (`evaluation-output.md`).
+public enum DecisionKind: String, Sendable, CaseIterable {
+    case include, exclude
+    case notEligible = "not_eligible"
+    case `continue`, eliminate, remove
+    case needsData = "needs_data"
+    case error
+}
+
+/// The result for one household: the decision and everything that explains it.
+public struct HouseholdResult: Sendable {
+    public var id: String?
+    /// The line (JSON Lines, JSON) or first row (CSV) of the record in its input.
+    public var line: Int?
+    public var policy: String
+    public var asOf: CivilDate
+    public var decision: DecisionKind
+    /// The monitored category for `include`, `continue` and `eliminate`.
+    public var category: String?
+    /// The first category whose conditions hold, whatever the decision.
+    public var matchedCategory: String?
+    public var exclusions: [String] = []
+    public var exception = false
+    public var eliminationEligible = false
+    public var blockedBy: [String] = []
+    public var missing: [String] = []
+    public var warnings: [String] = []
+    public var messages: [String] = []
+    public var trace: [TraceEntry] = []
+
+    public init(id: String?, line: Int?, policy: String, asOf: CivilDate, decision: DecisionKind) {
+        self.id = id
+        self.line = line
+        self.policy = policy
+        self.asOf = asOf
+        self.decision = decision
+    }
+}
+
+/// One rule as `--explain` shows it: what it is, what it read and what it gave.
+public struct TraceEntry: Sendable, Equatable {
+    public let kind: String
+    public let rule: String
+    public let label: String?
+    /// `true`, `false` or `unknown`.
+    public let outcome: String
+    public let inputs: [Input]
+    public let missing: [String]
+
+    public struct Input: Sendable, Equatable {
+        public let name: String
+        public let value: String
+    }
+}

@@ -1,0 +1,58 @@
+/// Evaluating a stream of records: each record is read, checked against the
+/// schema and decided on its own, so a bad record gets `decision: error` and
+/// the others go on. One result per record, in input order.
+public struct HouseholdEvaluator {
+    public let plan: Plan
+    public let asOf: CivilDate
+    public let explain: Bool
+    private let evaluator: Evaluator
+    /// First line of each household id, to refuse duplicates in one input.
+    private var seenIDs: [String: Int] = [:]
+
+    public init(plan: Plan, asOf: CivilDate, explain: Bool = false) {
+        self.plan = plan
+        self.asOf = asOf
+        self.explain = explain
+        self.evaluator = Evaluator(plan: plan)
+    }
+
+    public mutating func evaluate(_ raw: RawRecord) -> HouseholdResult {
+        var warnings = raw.warnings
+        guard let json = raw.json else {
+            return failure(id: raw.id, line: raw.line, errors: raw.errors, warnings: warnings)
+        }
+        let decoded = RecordDecoder(schema: plan.schema, lenient: raw.lenient).decode(json)
+        let id = decoded.id ?? raw.id
+        warnings += decoded.warnings
+        var errors = raw.errors + decoded.errors
+        if let id {
+            if let first = seenIDs[id] {
+                errors.append(Diagnostic(.duplicateHouseholdID(id, firstLine: first)))
+            } else {
+                seenIDs[id] = raw.line
+            }
+        }
+        guard errors.isEmpty, let record = decoded.record else {
+            return failure(id: id, line: raw.line, errors: errors, warnings: warnings)
+        }
+        let (prepared, problems) = evaluator.prepare(record, asOf: asOf)
+        warnings += problems.warnings
+        guard problems.errors.isEmpty else {
+            return failure(id: id, line: raw.line, errors: problems.errors, warnings: warnings)
+        }
+        return evaluator.decide(prepared, id: id, line: raw.line, asOf: asOf,
+                                warnings: warnings.map(HouseholdEvaluator.warningText), explain: explain)
+    }
+
+    private func failure(id: String?, line: Int, errors: [Diagnostic], warnings: [Diagnostic]) -> HouseholdResult {
+        var result = HouseholdResult(id: id, line: line, policy: plan.metadata.id, asOf: asOf, decision: .error)
+        result.messages = errors.map { Evaluator.message($0, id: id, line: line) }
+        result.warnings = warnings.map(HouseholdEvaluator.warningText)
+        return result
+    }
+
+    /// `warning[W0601]: unknown key `income.wages` ignored`
+    static func warningText(_ diagnostic: Diagnostic) -> String {
+        "\(diagnostic.severity.rawValue)[\(diagnostic.code)]: \(diagnostic.message)"
+    }
+}

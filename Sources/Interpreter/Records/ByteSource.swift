@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A stream of bytes read in chunks, so that record readers (CSV, JSON Lines)
+/// never hold a whole export in memory: household files from a national
+/// monitoring system can be larger than the machine that checks them.
+public protocol ByteSource {
+    /// Appends at most `maxCount` bytes to `buffer` and returns how many were
+    /// appended; 0 means the end of the input.
+    mutating func read(into buffer: inout [UInt8], maxCount: Int) throws -> Int
+}
+
+/// Bytes already in memory, handed out `chunkSize` at a time; tests use small
+/// chunk sizes to put every chunk boundary through the readers.
+public struct MemoryByteSource: ByteSource, Sendable {
+    private let bytes: [UInt8]
+    private let chunkSize: Int
+    private var offset = 0
+
+    public init(_ bytes: [UInt8], chunkSize: Int = 1 << 20) {
+        self.bytes = bytes
+        // A chunk of 0 would read as the end of the input.
+        self.chunkSize = max(1, chunkSize)
+    }
+
+    public init(_ text: String, chunkSize: Int = 1 << 20) {
+        self.init(Array(text.utf8), chunkSize: chunkSize)
+    }
+
+    public mutating func read(into buffer: inout [UInt8], maxCount: Int) throws -> Int {
+        let count = min(max(0, maxCount), chunkSize, bytes.count - offset)
+        guard count > 0 else { return 0 }
+        buffer.append(contentsOf: bytes[offset..<(offset + count)])
+        offset += count
+        return count
+    }
+}
+
+/// A file, or standard input for the path "-", read with POSIX `read` so that
+/// no `Data` is created per chunk.
+public struct FileByteSource: ByteSource {
+    /// The path as given; "-" stands for standard input.
+    public let path: String
+    private let descriptor: OwnedFileDescriptor
+
+    /// Opens `path` for reading, or takes standard input for "-". Fails with a
+    /// message the command line can print as it is: a missing file and a
+    /// directory are the usual mistakes.
+    public init(path: String) throws(ByteSourceError) {
+        self.path = path
+        if path == "-" {
+            descriptor = OwnedFileDescriptor(rawValue: STDIN_FILENO, closesOnDeinit: false)
+            return
+        }
+        let raw = open(path, O_RDONLY | O_CLOEXEC)
+        guard raw >= 0 else {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { throw .fileNotFound(path: path) }
+            throw .cannotOpen(path: path, reason: systemMessage(code))
+        }
+        let opened = OwnedFileDescriptor(rawValue: raw, closesOnDeinit: true)
+        var status = stat()
+        // `open` accepts a directory for reading; the failure would only come
+        // with the first `read`, as a less helpful EISDIR.
+        if fstat(raw, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
+            throw .isDirectory(path: path)
+        }
+        descriptor = opened
+    }
+
+    public mutating func read(into buffer: inout [UInt8], maxCount: Int) throws -> Int {
+        guard maxCount > 0 else { return 0 }
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: maxCount))
+        let fd = descriptor.rawValue
+        var result = -1
+        var code: Int32 = 0
+        buffer.withUnsafeMutableBytes { raw in
+            let target = raw.baseAddress.map { $0 + start }
+            repeat {
+                result = posixRead(fd, target, maxCount)
+                code = result < 0 ? errno : 0
+            } while result < 0 && code == EINTR
+        }
+        guard result >= 0 else {
+            buffer.removeSubrange(start...)
+            throw ByteSourceError.readFailed(path: path, reason: systemMessage(code))
+        }
+        buffer.removeSubrange((start + result)...)
+        return result
+    }
+}
+
+/// Why a file could not be read, worded for the person who named it.
+public enum ByteSourceError: Error, Equatable, Sendable, CustomStringConvertible {
+    case fileNotFound(path: String)
+    case isDirectory(path: String)
+    case cannotOpen(path: String, reason: String)
+    case readFailed(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .fileNotFound(let path): return "cannot read `\(path)`: no such file"
+        case .isDirectory(let path): return "cannot read `\(path)`: it is a directory, not a file"
+        case .cannotOpen(let path, let reason): return "cannot open `\(path)`: \(reason)"
+        case .readFailed(let path, let reason): return "cannot read `\(path)`: \(reason)"
+        }
+    }
+}
+
+/// Owns a file descriptor so that it is closed exactly once, however many
+/// copies of the `FileByteSource` value exist.
+final class OwnedFileDescriptor {
+    let rawValue: Int32
+    private let closesOnDeinit: Bool
+
+    init(rawValue: Int32, closesOnDeinit: Bool) {
+        self.rawValue = rawValue
+        self.closesOnDeinit = closesOnDeinit
+    }
+
+    deinit {
+        if closesOnDeinit { _ = close(rawValue) }
+    }
+}
+
+// At file scope `read` is the C function, not `FileByteSource.read(into:maxCount:)`.
+private func posixRead(_ fd: Int32, _ target: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(fd, target, count)
+}
+
+private func systemMessage(_ code: Int32) -> String {
+    guard let text = strerror(code) else { return "error \(code)" }
+    return String(cString: text).lowercased()
+}

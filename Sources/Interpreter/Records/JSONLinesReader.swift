@@ -1,0 +1,135 @@
+/// Reads JSON Lines from a byte stream in chunks, one JSON value per line,
+/// never holding more than one line (up to a limit) in memory. A bad line
+/// gives an error for that line only; reading goes on with the next.
+///
+/// Blank lines are skipped, CR LF and LF both end lines, a UTF-8 byte-order
+/// mark at the start is ignored, and a last line without a line end is read.
+public struct JSONLinesReader: Sequence, IteratorProtocol {
+    public typealias Element = (line: Int, result: Result<JSONValue, JSONSyntaxError>)
+
+    /// A line longer than this is an error (and is skipped without being buffered).
+    public var maxLineBytes: Int
+    public var limits: JSONLimits
+
+    private var source: any ByteSource
+    private let chunkSize: Int
+    private var buffer: [UInt8] = []
+    /// Where the unread part of `buffer` starts.
+    private var start = 0
+    /// How far `buffer` has been searched for a line end.
+    private var scanned = 0
+    private var lineNumber = 0
+    private var atEnd = false
+    private var startedReading = false
+    /// Skipping the rest of an overlong line.
+    private var skipping = false
+
+    public init(source: some ByteSource, maxLineBytes: Int = 16 << 20, limits: JSONLimits = .default, chunkSize: Int = 1 << 20) {
+        self.source = source
+        self.maxLineBytes = maxLineBytes
+        self.limits = limits
+        self.chunkSize = Swift.max(1, chunkSize)
+    }
+
+    public mutating func next() -> Element? {
+        while true {
+            if let newline = findNewline() {
+                let lineStart = start
+                start = newline + 1
+                scanned = start
+                lineNumber += 1
+                if skipping {
+                    skipping = false
+                    continue
+                }
+                if let item = parseLine(lineStart..<newline) { return item }
+                continue
+            }
+            if skipping {
+                // Drop what is buffered of the overlong line; keep reading until its end.
+                buffer.removeAll(keepingCapacity: true)
+                start = 0
+                scanned = 0
+                if atEnd {
+                    skipping = false
+                    return nil
+                }
+                if let failure = fill() { return failure }
+                continue
+            }
+            if buffer.count - start > maxLineBytes {
+                lineNumber += 1
+                skipping = true
+                let item: Element = (lineNumber, .failure(JSONSyntaxError(
+                    message: "line longer than \(maxLineBytes) bytes", byteOffset: 0, line: lineNumber, column: 1)))
+                buffer.removeAll(keepingCapacity: true)
+                start = 0
+                scanned = 0
+                return item
+            }
+            if atEnd {
+                guard start < buffer.count else { return nil }
+                let lineStart = start
+                start = buffer.count
+                scanned = start
+                lineNumber += 1
+                if let item = parseLine(lineStart..<buffer.count) { return item }
+                return nil
+            }
+            if let failure = fill() { return failure }
+        }
+    }
+
+    /// Reads the next chunk; a read error becomes an error item and ends the input.
+    private mutating func fill() -> Element? {
+        if start > 0 && start >= buffer.count / 2 {
+            buffer.removeSubrange(0..<start)
+            scanned -= start
+            start = 0
+        }
+        do {
+            let count = try source.read(into: &buffer, maxCount: chunkSize)
+            if count == 0 { atEnd = true }
+        } catch {
+            atEnd = true
+            lineNumber += 1
+            return (lineNumber, .failure(JSONSyntaxError(message: "cannot read the input: \(error)", byteOffset: 0,
+                                                         line: lineNumber, column: 1)))
+        }
+        if !startedReading, buffer.count - start >= 3 || atEnd {
+            startedReading = true
+            if buffer.count - start >= 3, buffer[start] == 0xEF, buffer[start + 1] == 0xBB, buffer[start + 2] == 0xBF {
+                start += 3
+                scanned = Swift.max(scanned, start)
+            }
+        }
+        return nil
+    }
+
+    private mutating func findNewline() -> Int? {
+        guard startedReading else { return nil }
+        let found: Int? = buffer.withUnsafeBytes { raw in
+            var index = scanned
+            while index < raw.count {
+                if raw[index] == 0x0A { return index }
+                index += 1
+            }
+            return nil
+        }
+        if found == nil { scanned = buffer.count }
+        return found
+    }
+
+    /// Parses one line, or returns nil for a blank one.
+    private func parseLine(_ range: Range<Int>) -> Element? {
+        var end = range.upperBound
+        if end > range.lowerBound, buffer[end - 1] == 0x0D { end -= 1 }
+        let content = range.lowerBound..<end
+        if buffer[content].allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
+        let line = lineNumber
+        let result = buffer.withUnsafeBytes { raw in
+            JSONParser.parse(UnsafeRawBufferPointer(rebasing: raw[content]), limits: limits, firstLine: line)
+        }
+        return (line, result)
+    }
+}

@@ -1,0 +1,77 @@
+/// One record as read from an input, before it is checked against the schema:
+/// its JSON form (a CSV household is assembled into the same form), or the
+/// reason it could not be read.
+public struct RawRecord: Sendable {
+    /// The line where the record starts in its input.
+    public var line: Int
+    public var json: JSONValue?
+    /// The household id when it is known even though the record is unreadable.
+    public var id: String?
+    public var errors: [Diagnostic] = []
+    public var warnings: [Diagnostic] = []
+    /// Read scalar cells leniently (spreadsheets hold numbers and booleans as text).
+    public var lenient = false
+
+    public init(line: Int, json: JSONValue?, id: String? = nil, errors: [Diagnostic] = [], warnings: [Diagnostic] = [], lenient: Bool = false) {
+        self.line = line
+        self.json = json
+        self.id = id
+        self.errors = errors
+        self.warnings = warnings
+        self.lenient = lenient
+    }
+}
+
+/// A stream of records from one input.
+public protocol RecordSource {
+    mutating func next() -> RawRecord?
+}
+
+/// The encodings `policy eval` reads.
+public enum InputFormat: String, CaseIterable, Sendable {
+    case jsonl, json, csv
+
+    /// The format a file name implies, if any.
+    public static func guess(fromPath path: String) -> InputFormat? {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonl }
+        if lower.hasSuffix(".json") { return .json }
+        if lower.hasSuffix(".csv") { return .csv }
+        return nil
+    }
+}
+
+/// Records from JSON Lines: one household object per line.
+public struct JSONLinesRecordSource: RecordSource {
+    var reader: JSONLinesReader
+
+    public init(reader: JSONLinesReader) { self.reader = reader }
+
+    public mutating func next() -> RawRecord? {
+        guard let item = reader.next() else { return nil }
+        return RawRecord(syntax: item.result, line: item.line)
+    }
+}
+
+/// Records from a JSON array of household objects.
+public struct JSONArrayRecordSource: RecordSource {
+    var reader: JSONArrayReader
+
+    public init(reader: JSONArrayReader) { self.reader = reader }
+
+    public mutating func next() -> RawRecord? {
+        guard let item = reader.next() else { return nil }
+        return RawRecord(syntax: item.result, line: item.line)
+    }
+}
+
+extension RawRecord {
+    init(syntax result: Result<JSONValue, JSONSyntaxError>, line: Int) {
+        switch result {
+        case .success(let json):
+            self.init(line: line, json: json)
+        case .failure(let error):
+            self.init(line: line, json: nil, errors: [Diagnostic(.recordSyntax("invalid JSON at \(error.line):\(error.column): \(error.message)"))])
+        }
+    }
+}

@@ -1,0 +1,184 @@
+import Lexer
+
+/// Writes evaluation results in the formats of `evaluation-output.md`: JSON
+/// Lines (one object per household), JSON (one array), CSV (for spreadsheets)
+/// and an aligned table (for people). Output is produced one result at a time,
+/// so results stream out as households stream in.
+public struct ResultWriter {
+    public enum Format: String, CaseIterable, Sendable { case jsonl, json, csv, table }
+
+    public let format: Format
+    /// Start CSV with a byte-order mark so that Excel reads it as UTF-8.
+    public var csvByteOrderMark = false
+    private var count = 0
+
+    public init(format: Format) {
+        self.format = format
+    }
+
+    /// Text to write before the first result.
+    public mutating func begin() -> String {
+        switch format {
+        case .json: return "["
+        case .csv:
+            return (csvByteOrderMark ? "\u{FEFF}" : "") + ResultWriter.csvColumns.joined(separator: ",") + "\r\n"
+        case .table:
+            return ResultWriter.tableRow(ResultWriter.tableColumns) + "\n"
+        case .jsonl: return ""
+        }
+    }
+
+    /// The text of one result.
+    public mutating func write(_ result: HouseholdResult) -> String {
+        defer { count += 1 }
+        switch format {
+        case .jsonl: return ResultWriter.json(result) + "\n"
+        case .json: return (count == 0 ? "\n" : ",\n") + ResultWriter.json(result)
+        case .csv: return ResultWriter.csvRow(result)
+        case .table: return ResultWriter.tableRow(ResultWriter.tableCells(result)) + "\n"
+        }
+    }
+
+    /// Text to write after the last result.
+    public func end() -> String {
+        switch format {
+        case .json: return count == 0 ? "]\n" : "\n]\n"
+        default: return ""
+        }
+    }
+
+    // MARK: - JSON
+
+    public static func json(_ result: HouseholdResult) -> String {
+        var object = JSONObjectWriter()
+        object.add("id", result.id.map(jsonString) ?? "null")
+        object.add("policy", jsonString(result.policy))
+        object.add("as_of", jsonString(result.asOf.description))
+        object.add("decision", jsonString(result.decision.rawValue))
+        object.add("category", result.category.map(jsonString) ?? "null")
+        object.add("exclusions", jsonArray(result.exclusions))
+        object.add("exception", result.exception ? "true" : "false")
+        object.add("elimination", "{\"eligible\":\(result.eliminationEligible ? "true" : "false"),\"blocked_by\":\(jsonArray(result.blockedBy))}")
+        object.add("alerts", "[]")
+        object.add("procedure", "[]")
+        object.add("green_channel", "false")
+        object.add("missing", jsonArray(result.missing))
+        object.add("warnings", jsonArray(result.warnings))
+        object.add("messages", jsonArray(result.messages))
+        object.add("trace", "[" + result.trace.map(traceJSON).joined(separator: ",") + "]")
+        object.add("matched_category", result.matchedCategory.map(jsonString) ?? "null")
+        object.add("line", result.line.map(String.init) ?? "null")
+        return object.closed
+    }
+
+    static func traceJSON(_ entry: TraceEntry) -> String {
+        var object = JSONObjectWriter()
+        object.add("kind", jsonString(entry.kind))
+        object.add("rule", jsonString(entry.rule))
+        object.add("label", entry.label.map(jsonString) ?? "null")
+        object.add("outcome", jsonString(entry.outcome))
+        var inputs = JSONObjectWriter()
+        for input in entry.inputs { inputs.add(input.name, jsonString(input.value)) }
+        object.add("inputs", inputs.closed)
+        object.add("missing", jsonArray(entry.missing))
+        return object.closed
+    }
+
+    static func jsonArray(_ items: [String]) -> String {
+        "[" + items.map(jsonString).joined(separator: ",") + "]"
+    }
+
+    /// A JSON string literal: quotes, backslashes and control characters
+    /// escaped, everything else (Chinese included) written as UTF-8.
+    public static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    struct JSONObjectWriter {
+        var text = "{"
+        var first = true
+
+        mutating func add(_ key: String, _ rawValue: String) {
+            text += (first ? "" : ",") + ResultWriter.jsonString(key) + ":" + rawValue
+            first = false
+        }
+
+        var closed: String { text + "}" }
+    }
+
+    // MARK: - CSV
+
+    static let csvColumns = ["id", "policy", "as_of", "decision", "category", "matched_category", "exclusions", "exception",
+                             "elimination_eligible", "blocked_by", "alerts", "procedure", "green_channel", "missing",
+                             "warnings", "messages", "line"]
+
+    static func csvRow(_ result: HouseholdResult) -> String {
+        let cells = [result.id ?? "", result.policy, result.asOf.description, result.decision.rawValue, result.category ?? "",
+                     result.matchedCategory ?? "", result.exclusions.joined(separator: ";"), result.exception ? "true" : "false",
+                     result.eliminationEligible ? "true" : "false", result.blockedBy.joined(separator: ";"), "", "", "false",
+                     result.missing.joined(separator: ";"), result.warnings.joined(separator: "\n"),
+                     result.messages.joined(separator: "\n"), result.line.map(String.init) ?? ""]
+        return cells.map(csvCell).joined(separator: ",") + "\r\n"
+    }
+
+    /// Quotes a cell when it holds a comma, quote or line end; doubles quotes.
+    /// A cell that a spreadsheet would run as a formula gets a leading `'`.
+    static func csvCell(_ text: String) -> String {
+        var cell = text
+        if let first = cell.unicodeScalars.first, "=+-@".unicodeScalars.contains(first) { cell = "'" + cell }
+        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
+        return "\"" + cell.replacingAll("\"", with: "\"\"") + "\""
+    }
+
+    // MARK: - Table
+
+    static let tableColumns = ["id", "decision", "category", "exclusions", "blocked_by", "missing / messages"]
+    static let tableWidths = [16, 12, 16, 24, 28, 0]
+
+    static func tableCells(_ result: HouseholdResult) -> [String] {
+        let detail = (result.missing + result.messages).joined(separator: "; ")
+        return [result.id ?? "(line \(result.line ?? 0))", result.decision.rawValue, result.category ?? result.matchedCategory.map { "(\($0))" } ?? "",
+                result.exclusions.joined(separator: ","), result.blockedBy.joined(separator: ","), detail]
+    }
+
+    static func tableRow(_ cells: [String]) -> String {
+        var line = ""
+        for (index, cell) in cells.enumerated() {
+            let width = index < tableWidths.count ? tableWidths[index] : 0
+            line += width > 0 ? DisplayWidth.padding(cell, toWidth: width) + " " : cell
+        }
+        while line.hasSuffix(" ") { line.removeLast() }
+        return line
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var rest = self[...]
+        while let found = rest.firstRange(of: target) {
+            result += rest[..<found.lowerBound]
+            result += replacement
+            rest = rest[found.upperBound...]
+        }
+        return result + rest
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Lexer
+
+/// Finds and reads the files a policy needs: the policy itself, the schema it
+/// names (`schema household/v1` → `schema/household/v1.policy`) and its source
+/// documents (`sources/…`), looking in the folder of the policy and each folder
+/// above it, nearest first, so that any file under `policies/` finds
+/// `policies/schema/` and `policies/sources/`.
+public struct Workspace: Sendable {
+    /// Policy files larger than this are refused (a policy is a few pages).
+    public var maxPolicyBytes = 4 << 20
+    /// Folders searched before those above the policy, if any.
+    public var extraRoots: [String]
+
+    public init(extraRoots: [String] = []) {
+        self.extraRoots = extraRoots
+    }
+
+    public enum ReadError: Error {
+        case diagnostic(Diagnostic)
+    }
+
+    /// Reads a policy or schema file as text, refusing what is not UTF-8 or too large.
+    public func readSource(_ path: String) -> Result<SourceFile, Diagnostic> {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return .failure(Diagnostic(.cannotReadFile(path: path, reason: "no such file")))
+        }
+        if isDirectory.boolValue {
+            return .failure(Diagnostic(.cannotReadFile(path: path, reason: "it is a folder")))
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(Diagnostic(.cannotReadFile(path: path, reason: "permission denied or unreadable")))
+        }
+        if data.count > maxPolicyBytes {
+            return .failure(Diagnostic(.fileTooLarge(path: path, limit: maxPolicyBytes)))
+        }
+        let bytes = [UInt8](data)
+        if let offset = Workspace.firstInvalidUTF8(bytes) {
+            return .failure(Diagnostic(.invalidUTF8(path: path, byteOffset: offset)))
+        }
+        return .success(SourceFile(path: path, text: String(decoding: bytes, as: UTF8.self)))
+    }
+
+    /// The offset of the first byte that is not part of valid UTF-8, or nil.
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var offset = 0
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                offset += UTF8.width(scalar)
+            case .emptyInput:
+                return nil
+            case .error:
+                return offset
+            }
+        }
+    }
+
+    /// The folders to search for files a policy at `path` refers to.
+    public func roots(for path: String) -> [String] {
+        var roots = extraRoots
+        var folder = URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL
+        for _ in 0..<32 {
+            roots.append(folder.path)
+            let parent = folder.deletingLastPathComponent().standardizedFileURL
+            if parent.path == folder.path { break }
+            folder = parent
+        }
+        return roots
+    }
+
+    /// Where a schema id would be found, nearest first.
+    public func schemaCandidates(_ id: String, near path: String) -> [String] {
+        roots(for: path).map { "\($0)/schema/\(id).policy" }
+    }
+
+    public func findSchema(_ id: String, near path: String) -> String? {
+        schemaCandidates(id, near: path).first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// The text of a source document named in a policy, if found under `sources/`.
+    public func sourceDocument(_ name: String, near path: String) -> String? {
+        guard !name.contains(".."), !name.hasPrefix("/") else { return nil }
+        for root in roots(for: path) {
+            let candidate = "\(root)/sources/\(name)"
+            if let data = FileManager.default.contents(atPath: candidate) {
+                return String(decoding: data, as: UTF8.self)
+            }
+        }
+        return nil
+    }
+
+    /// Every `.policy` file under the given files and folders, in a stable order.
+    public func policyFiles(in paths: [String]) -> (files: [String], problems: [Diagnostic]) {
+        var files: [String] = []
+        var problems: [Diagnostic] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                problems.append(Diagnostic(.cannotReadFile(path: path, reason: "no such file or folder")))
+                continue
+            }
+            guard isDirectory.boolValue else {
+                files.append(path)
+                continue
+            }
+            let enumerator = FileManager.default.enumerator(atPath: path)
+            var found: [String] = []
+            while let relative = enumerator?.nextObject() as? String {
+                if relative.hasSuffix(".policy") {
+                    found.append(path.hasSuffix("/") ? path + relative : path + "/" + relative)
+                }
+            }
+            files += found.sorted()
+        }
+        return (files, problems)
+    }
+}

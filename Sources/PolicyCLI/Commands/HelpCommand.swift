@@ -1,0 +1,30 @@
+/// `policy help [COMMAND]` and the texts of `--help`.
+enum HelpCommand {
+    static let version = "0.1.0"
+
+    static let overview = """
+    policy — rules of the return-to-poverty monitoring programme (防止返贫动态监测和帮扶), as code
+
+    USAGE: policy <command> [options]
+
+    COMMANDS:
+      check   check policy files for errors: names, types, units, syntax
+      eval    evaluate household records against a policy
+      help    show help for a command
+
+    Run `policy <command> --help` for the options of a command.
+
+    """
+
+    static func run(_ arguments: [String]) -> ExitCode {
+        switch arguments.first {
+        case "check": Terminal.out.write(CheckCommand.help)
+        case "eval": Terminal.out.write(EvalCommand.help)
+        case nil: Terminal.out.write(overview)
+        case let other?:
+            Terminal.err.write("error: unknown command `\(other)`\n\n" + overview)
+            return .usage
+        }
+        return .success
+    }
+}

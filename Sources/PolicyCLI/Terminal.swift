@@ -1,0 +1,46 @@
+import Foundation
+
+/// Buffered output to standard output and standard error, so that writing a
+/// million results does not cost a system call each. A lock keeps it safe to
+/// share.
+final class Terminal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var buffer: [UInt8] = []
+    private let handle: FileHandle
+    private let limit = 1 << 16
+
+    static let out = Terminal(FileHandle.standardOutput)
+    static let err = Terminal(FileHandle.standardError)
+
+    init(_ handle: FileHandle) {
+        self.handle = handle
+        buffer.reserveCapacity(limit)
+    }
+
+    func write(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= limit { flushLocked() }
+    }
+
+    func flush() {
+        lock.lock()
+        defer { lock.unlock() }
+        flushLocked()
+    }
+
+    private func flushLocked() {
+        guard !buffer.isEmpty else { return }
+        let data = Data(buffer)
+        buffer.removeAll(keepingCapacity: true)
+        do {
+            try handle.write(contentsOf: data)
+        } catch {
+            // The reader went away (a closed pipe): nothing more can be written.
+            exit(ExitCode.failure.rawValue)
+        }
+    }
+
+    deinit { flushLocked() }
+}

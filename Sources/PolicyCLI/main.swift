@@ -1,0 +1,24 @@
+import Foundation
+
+/// `policy`: check, evaluate and explain return-to-poverty monitoring policies.
+/// This file only dispatches; each verb lives in `Commands/`.
+let arguments = Array(CommandLine.arguments.dropFirst())
+let status: ExitCode
+switch arguments.first {
+case "check": status = CheckCommand.run(Array(arguments.dropFirst()))
+case "eval": status = EvalCommand.run(Array(arguments.dropFirst()))
+case "help":
+    status = HelpCommand.run(Array(arguments.dropFirst()))
+case "--help", "-h", nil:
+    Terminal.out.write(HelpCommand.overview)
+    status = arguments.isEmpty ? .usage : .success
+case "--version":
+    Terminal.out.write("policy \(HelpCommand.version)\n")
+    status = .success
+case let other?:
+    Terminal.err.write("error: unknown command `\(other)`\n\n" + HelpCommand.overview)
+    status = .usage
+}
+Terminal.out.flush()
+Terminal.err.flush()
+exit(status.rawValue)
