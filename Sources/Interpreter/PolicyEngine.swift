@@ -38,11 +38,13 @@ public struct PolicyEngine: Sendable {
         case .failure(let diagnostic): return [diagnostic]
         }
         let (file, syntax) = Parser.parse(source)
-        if syntax.hasErrors { return syntax }
         if file.header?.kind == .schema {
-            return syntax + SchemaBuilder.build(file).diagnostics
+            return syntax.hasErrors ? syntax : syntax + SchemaBuilder.build(file).diagnostics
         }
-        return syntax + checkPolicy(file, path: path).diagnostics
+        // Names, types and units are checked in what did parse, so one run
+        // reports a syntax error and a unit mismatch together.
+        if syntax.hasErrors, file.header == nil { return syntax }
+        return syntax + checkPolicy(file, path: path, afterSyntaxErrors: syntax.hasErrors).diagnostics
     }
 
     /// Loads a policy for evaluation.
@@ -79,7 +81,7 @@ public struct PolicyEngine: Sendable {
         }
     }
 
-    private func checkPolicy(_ file: PolicyFile, path: String) -> (policy: CheckedPolicy?, diagnostics: [Diagnostic]) {
+    private func checkPolicy(_ file: PolicyFile, path: String, afterSyntaxErrors: Bool = false) -> (policy: CheckedPolicy?, diagnostics: [Diagnostic]) {
         guard let header = file.header else {
             return (nil, [Diagnostic(.missingHeader, file: file.source, range: SourceRange(start: 0, end: 0))])
         }
@@ -92,7 +94,7 @@ public struct PolicyEngine: Sendable {
         }
         let (schema, schemaDiagnostics) = loadSchema(at: schemaPath)
         guard let schema else { return (nil, schemaDiagnostics) }
-        let (policy, diagnostics) = Checker.check(file, schema: schema)
+        let (policy, diagnostics) = Checker.check(file, schema: schema, afterSyntaxErrors: afterSyntaxErrors)
         let provenance = ProvenanceCheck.check(file) { workspace.sourceDocument($0, near: path) }
         return (policy, schemaDiagnostics + diagnostics + provenance)
     }

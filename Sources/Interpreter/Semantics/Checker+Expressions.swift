@@ -223,6 +223,7 @@ extension Checker {
                                       suggestion: Suggestion.closest(to: name.text, among: names), available: names), range)
             return .invalid(range)
         }
+        if brokenNames.contains(name.text) { return .invalid(range) }
         var candidates = scope.variables.map(\.name) + valueNames + schema.rootRecord.fields.map(\.name) + ["today"]
         if let record = scope.currentRecord { candidates += schema.records[record].fields.map(\.name) }
         report(.unknownName(name.text, suggestion: Suggestion.closest(to: name.text, among: candidates)), range)

@@ -17,6 +17,11 @@ final class Checker {
     /// The values being typed, innermost last, to find definitions in terms of themselves.
     var inProgress: [String] = []
     var currentDeclaration: String?
+    /// Names whose declarations had syntax errors: already reported.
+    var brokenNames: Set<String> = []
+    /// After syntax errors, structural complaints (no category, a missing
+    /// clause) may only echo them, so they are not made.
+    var afterSyntaxErrors = false
 
     init(schema: Schema, file: SourceFile) {
         self.schema = schema
@@ -30,8 +35,10 @@ final class Checker {
     // MARK: - Entry point
 
     /// Checks a policy file; returns nil when there are errors.
-    static func check(_ policy: PolicyFile, schema: Schema) -> (policy: CheckedPolicy?, diagnostics: [Diagnostic]) {
+    static func check(_ policy: PolicyFile, schema: Schema, afterSyntaxErrors: Bool = false) -> (policy: CheckedPolicy?, diagnostics: [Diagnostic]) {
         let checker = Checker(schema: schema, file: policy.source)
+        checker.brokenNames = policy.brokenNames
+        checker.afterSyntaxErrors = afterSyntaxErrors
         let result = checker.checkPolicy(policy)
         return (checker.diagnostics.hasErrors ? nil : result, checker.diagnostics)
     }
@@ -75,11 +82,11 @@ final class Checker {
             } else {
                 report(.invalidYear(written.value), written.range)
             }
-        } else {
+        } else if !afterSyntaxErrors {
             report(.missingHeaderClause("year"), header.id.range)
         }
-        if header.schema == nil { report(.missingHeaderClause("schema"), header.id.range) }
-        if header.region.isEmpty { report(.missingHeaderClause("region"), header.id.range) }
+        if header.schema == nil, !afterSyntaxErrors { report(.missingHeaderClause("schema"), header.id.range) }
+        if header.region.isEmpty, !afterSyntaxErrors { report(.missingHeaderClause("region"), header.id.range) }
         return PolicyMetadata(id: header.id.description, title: header.title?.value, region: header.region.map(\.value),
                               year: year, schemaID: header.schema?.description ?? schema.id, document: header.document?.value)
     }
@@ -195,6 +202,7 @@ final class Checker {
             currentDeclaration = rule.name.text
             var scope = Scope(.household)
             guard let conditionExpr = rule.condition else {
+                if afterSyntaxErrors { continue }
                 report(.missingClause(clause: "when", in: "`\(rule.kind.rawValue) \(rule.name.text)`"), rule.name.range)
                 continue
             }
@@ -215,7 +223,7 @@ final class Checker {
             }
         }
         currentDeclaration = nil
-        if rules.categories.isEmpty, !policy.declarations.isEmpty {
+        if rules.categories.isEmpty, !policy.declarations.isEmpty, !afterSyntaxErrors {
             report(.noCategories, policy.header?.id.range)
         }
         if let monitoredDeclaration, let current = rules.monitored, let categoryExpr = monitoredDeclaration.categoryExpression {

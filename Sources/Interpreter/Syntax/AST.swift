@@ -51,6 +51,9 @@ public struct PolicyFile: Sendable {
     public let source: SourceFile
     public let declarations: [Declaration]
     public let comments: [Comment]
+    /// Names of declarations abandoned after a syntax error: the checker treats
+    /// references to them as already reported, so one mistake gives one message.
+    public var brokenNames: Set<String> = []
 
     public var header: Header? {
         for declaration in declarations { if case .header(let header) = declaration { return header } }

@@ -19,13 +19,15 @@ public struct Parser {
     /// Set after an error until the parser has resynchronised, so one mistake
     /// gives one message.
     var panicking = false
+    var brokenNames: Set<String> = []
 
     public static func parse(_ source: SourceFile) -> (file: PolicyFile, diagnostics: [Diagnostic]) {
         let lexed = Lexer.tokenize(source)
         var parser = Parser(source: source, tokens: lexed.tokens)
         parser.reportLexErrors()
         let declarations = parser.parseFile()
-        let file = PolicyFile(source: source, declarations: declarations, comments: lexed.comments)
+        var file = PolicyFile(source: source, declarations: declarations, comments: lexed.comments)
+        file.brokenNames = parser.brokenNames
         return (file, parser.diagnostics)
     }
 
@@ -49,6 +51,7 @@ public struct Parser {
             if let declaration = parseDeclaration() {
                 declarations.append(declaration)
             } else {
+                if before + 1 < tokens.count, case .identifier(let name) = tokens[before + 1].kind { brokenNames.insert(name) }
                 synchronizeToDeclaration()
             }
             // INVARIANT: every turn consumes at least one token, so parsing ends.
