@@ -59,6 +59,9 @@ public struct JSONArrayRecordSource: RecordSource {
 
     public init(reader: JSONArrayReader) { self.reader = reader }
 
+    /// What is wrong with the document as a whole (not an array, not closed).
+    public var structureError: JSONSyntaxError? { reader.structureError }
+
     public mutating func next() -> RawRecord? {
         guard let item = reader.next() else { return nil }
         return RawRecord(syntax: item.result, line: item.line)

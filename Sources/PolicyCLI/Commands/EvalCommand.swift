@@ -18,6 +18,8 @@ enum EvalCommand {
       --records <file>|-       household records; `-` or no option reads standard input
       --input-format <format>  jsonl, json or csv (default: from the file name, else jsonl)
       --as-of <YYYY-MM-DD>     the date of the evaluation (default: today)
+      --encoding <encoding>    utf8 or gb18030 (GBK exports of Chinese spreadsheets);
+                               default: detected from the first bytes, and said
       --format <format>        jsonl, json, csv or table (default: jsonl)
       --explain                add the trace of every rule: what it read and gave
       --bom                    start CSV output with a byte-order mark (for Excel)
@@ -33,7 +35,7 @@ enum EvalCommand {
     static func run(_ raw: [String]) -> ExitCode {
         let arguments: Arguments
         do {
-            arguments = try Arguments(raw, valued: ["--policy", "--records", "--input-format", "--as-of", "--format"],
+            arguments = try Arguments(raw, valued: ["--policy", "--records", "--input-format", "--as-of", "--format", "--encoding"],
                                       flags: ["--help", "--explain", "--bom"])
         } catch {
             return usage(error.message)
@@ -61,6 +63,11 @@ enum EvalCommand {
         } else {
             outputFormat = .jsonl
         }
+        var encoding: TextEncoding?
+        if let written = arguments["--encoding"] {
+            guard let known = TextEncoding(name: written) else { return usage("`--encoding` is utf8 or gb18030, not `\(written)`") }
+            encoding = known
+        }
         let asOf: CivilDate
         if let written = arguments["--as-of"] {
             guard let date = CivilDate.parse(written) else { return usage("`--as-of` must be a date YYYY-MM-DD, not `\(written)`") }
@@ -78,29 +85,74 @@ enum EvalCommand {
             return .failure
         }
 
-        let source: FileByteSource
-        do {
-            source = try FileByteSource(path: recordsPath)
-        } catch {
-            Terminal.err.write("error: cannot read records `\(recordsPath)`: \(error)\n")
-            return .failure
-        }
         var records: any RecordSource
-        switch inputFormat {
-        case .jsonl: records = JSONLinesRecordSource(reader: JSONLinesReader(source: source))
-        case .json: records = JSONArrayRecordSource(reader: JSONArrayReader(source: source))
-        case .csv: records = CSVRecordSource(rows: CSVReader(source: source), schema: plan.schema)
+        switch openRecords(recordsPath, format: inputFormat, encoding: encoding, schema: plan.schema) {
+        case .success(let opened): records = opened
+        case .failure(let failure):
+            Terminal.err.write("error: \(failure.message)\n")
+            return .failure
         }
 
         var writer = ResultWriter(format: outputFormat)
         writer.csvByteOrderMark = arguments.has("--bom")
         Terminal.out.write(writer.begin())
         var evaluator = HouseholdEvaluator(plan: plan, asOf: asOf, explain: arguments.has("--explain"))
+        var count = 0
         while let record = records.next() {
             Terminal.out.write(writer.write(evaluator.evaluate(record)))
+            count += 1
         }
         Terminal.out.write(writer.end())
+        if let arrayRecords = records as? JSONArrayRecordSource, let problem = arrayRecords.structureError {
+            Terminal.err.write("error: `\(recordsPath)` \(problem.line):\(problem.column): \(problem.message)\n")
+            return .failure
+        }
+        if count == 0 { Terminal.err.write("note: `\(recordsPath)` holds no records\n") }
         return .success
+    }
+
+    /// Opens the records, choosing the text encoding: the one asked for, else
+    /// the one the first bytes show (GB18030 is said on standard error).
+    static func openRecords(_ path: String, format: InputFormat, encoding asked: TextEncoding?, schema: Schema) -> Result<any RecordSource, EvalFailure> {
+        let peeked: PeekedByteSource<FileByteSource>
+        do {
+            peeked = try PeekedByteSource(try FileByteSource(path: path), peeking: 64 << 10)
+        } catch {
+            return .failure(EvalFailure("\(error)"))
+        }
+        var encoding = asked ?? .utf8
+        if asked == nil {
+            switch TextEncoding.detect(peeked.prefix, isWholeFile: peeked.prefixIsWholeInput) {
+            case .utf8, .unknown: break
+            case .gb18030:
+                encoding = .gb18030
+                Terminal.err.write("note: `\(path)` is not UTF-8 but reads as GB18030 (GBK); reading it as GB18030. Pass `--encoding utf8` to refuse.\n")
+            case .utf16:
+                return .failure(EvalFailure("`\(path)` is UTF-16 text (Excel's \"Unicode text\"); save it as \"CSV UTF-8\" instead"))
+            case .binary:
+                return .failure(EvalFailure("`\(path)` is not a text file"))
+            }
+        }
+        let source: any ByteSource
+        if encoding == .utf8 {
+            source = peeked
+        } else {
+            do {
+                source = try TranscodingByteSource(peeked, from: encoding)
+            } catch {
+                return .failure(EvalFailure("cannot decode `\(path)` as \(encoding.displayName): \(error)"))
+            }
+        }
+        switch format {
+        case .jsonl: return .success(JSONLinesRecordSource(reader: JSONLinesReader(source: source)))
+        case .json: return .success(JSONArrayRecordSource(reader: JSONArrayReader(source: source)))
+        case .csv: return .success(CSVRecordSource(rows: CSVReader(source: source), schema: schema))
+        }
+    }
+
+    struct EvalFailure: Error {
+        let message: String
+        init(_ message: String) { self.message = message }
     }
 
     static func usage(_ message: String) -> ExitCode {
