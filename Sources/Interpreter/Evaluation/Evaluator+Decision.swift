@@ -95,14 +95,19 @@ extension Evaluator {
 
         var blockers: [String] = []
         var undecided: [String] = []
+        /// Conditions that do not hold or are unknown, in the order written.
+        var notHolding: [String] = []
         var eliminationMissing = Missing()
         for condition in plan.elimination {
             let outcome = try evaluate(condition.condition, kind: condition.kind.rawValue, name: condition.name,
                                        label: condition.label, inputs: condition.inputs)
             switch (condition.kind, outcome) {
-            case (.require, .bool(false)), (.forbid, .bool(true)): blockers.append(condition.name)
+            case (.require, .bool(false)), (.forbid, .bool(true)):
+                blockers.append(condition.name)
+                notHolding.append(condition.name)
             case (_, .unknown(let missing)):
                 undecided.append(condition.name)
+                notHolding.append(condition.name)
                 eliminationMissing = eliminationMissing.union(missing)
             default: break
             }
@@ -123,17 +128,17 @@ extension Evaluator {
         switch monitored {
         case .unknown(let missing):
             needsData(missing)
-            result.blockedBy = blockers + undecided
+            result.blockedBy = notHolding
         case .bool(true):
             let category = try monitoredCategory(plan, &frame)
             if !applied.isEmpty, !excepted {
                 if case .unknown(let missing) = exception { return needsData(missing) }
                 result.decision = .remove
-                result.blockedBy = blockers + undecided
+                result.blockedBy = notHolding
                 return
             }
             if let exclusionMissing, !excepted {
-                result.blockedBy = blockers + undecided
+                result.blockedBy = notHolding
                 return needsData(exclusionMissing)
             }
             result.exception = excepted && !applied.isEmpty
@@ -150,7 +155,7 @@ extension Evaluator {
                 result.category = category
             }
         default:
-            result.blockedBy = blockers + undecided
+            result.blockedBy = notHolding
             if let categoryMissing { return needsData(categoryMissing) }
             guard let matched else {
                 result.decision = .notEligible

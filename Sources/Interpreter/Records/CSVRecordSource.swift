@@ -104,9 +104,12 @@ public struct CSVRecordSource: RecordSource {
         return RawRecord(line: line, json: household.value, id: id?.isEmpty == true ? nil : id, errors: errors, lenient: true)
     }
 
-    /// A cell as JSON: a list cell split on `;` (records on `:`), anything else as text.
+    /// A cell as JSON: a list cell split on `;` (records on `:`), anything else as
+    /// text. An empty cell is unknown; a list known to be empty is written `无`,
+    /// `-` or `[]`.
     static func cellValue(_ cell: String, _ type: ValueType) -> JSONValue {
         guard case .list(let element) = type else { return .string(cell.trimmingSpaces()) }
+        if ["无", "-", "[]"].contains(cell.trimmingSpaces()) { return .array([]) }
         let items = cell.split(whereSeparator: { $0 == ";" || $0 == "；" }).map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
         if case .record = element {
             return .array(items.map { item in

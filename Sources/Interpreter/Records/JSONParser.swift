@@ -6,6 +6,8 @@ public struct JSONParser {
     private let limits: JSONLimits
     private var index = 0
     private var depth = 0
+    /// The top-level object's `id`, kept to name a record that fails to parse.
+    private var topLevelID: String?
 
     struct Failure: Error {
         let message: String
@@ -30,7 +32,9 @@ public struct JSONParser {
             }
             return .success(value)
         } catch {
-            return .failure(JSONParser.locate(error.message, at: error.offset, in: buffer, firstLine: firstLine, firstColumn: firstColumn))
+            var located = JSONParser.locate(error.message, at: error.offset, in: buffer, firstLine: firstLine, firstColumn: firstColumn)
+            located.recordID = parser.topLevelID
+            return .failure(located)
         }
     }
 
@@ -106,6 +110,12 @@ public struct JSONParser {
             index += 1
             skipWhitespace()
             let value = try parseValue()
+            if depth == 1, key == "id" {
+                switch value {
+                case .string(let text), .number(let text): topLevelID = text
+                default: break
+                }
+            }
             members.append(JSONObject.Member(key: key, value: value))
             skipWhitespace()
             switch peek {

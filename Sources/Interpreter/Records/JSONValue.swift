@@ -49,12 +49,16 @@ public struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertib
     public let byteOffset: Int
     public let line: Int
     public let column: Int
+    /// The `id` of the top-level object, when it was read before the error:
+    /// a broken record can still be named in its result.
+    public var recordID: String?
 
-    public init(message: String, byteOffset: Int, line: Int, column: Int) {
+    public init(message: String, byteOffset: Int, line: Int, column: Int, recordID: String? = nil) {
         self.message = message
         self.byteOffset = byteOffset
         self.line = line
         self.column = column
+        self.recordID = recordID
     }
 
     public var description: String { "\(line):\(column): \(message)" }

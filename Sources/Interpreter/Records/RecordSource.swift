@@ -74,7 +74,8 @@ extension RawRecord {
         case .success(let json):
             self.init(line: line, json: json)
         case .failure(let error):
-            self.init(line: line, json: nil, errors: [Diagnostic(.recordSyntax("invalid JSON at \(error.line):\(error.column): \(error.message)"))])
+            self.init(line: line, json: nil, id: error.recordID,
+                      errors: [Diagnostic(.recordSyntax("invalid JSON at \(error.line):\(error.column): \(error.message)"))])
         }
     }
 }

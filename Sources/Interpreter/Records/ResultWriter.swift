@@ -11,6 +11,11 @@ public struct ResultWriter {
     /// Start CSV with a byte-order mark so that Excel reads it as UTF-8.
     public var csvByteOrderMark = false
     private var count = 0
+    /// Table rows held back until the column widths are known.
+    private var pendingRows: [[String]] = []
+    private var columnWidths: [Int]?
+    /// How many rows decide the widths of a table's columns.
+    static let tableSampleRows = 200
 
     public init(format: Format) {
         self.format = format
@@ -22,9 +27,7 @@ public struct ResultWriter {
         case .json: return "["
         case .csv:
             return (csvByteOrderMark ? "\u{FEFF}" : "") + ResultWriter.csvColumns.joined(separator: ",") + "\r\n"
-        case .table:
-            return ResultWriter.tableRow(ResultWriter.tableColumns) + "\n"
-        case .jsonl: return ""
+        case .table, .jsonl: return ""
         }
     }
 
@@ -35,14 +38,30 @@ public struct ResultWriter {
         case .jsonl: return ResultWriter.json(result) + "\n"
         case .json: return (count == 0 ? "\n" : ",\n") + ResultWriter.json(result)
         case .csv: return ResultWriter.csvRow(result)
-        case .table: return ResultWriter.tableRow(ResultWriter.tableCells(result)) + "\n"
+        case .table:
+            let cells = ResultWriter.tableCells(result)
+            if let widths = columnWidths { return ResultWriter.tableRow(cells, widths) + "\n" }
+            pendingRows.append(cells)
+            return pendingRows.count >= ResultWriter.tableSampleRows ? flushTable() : ""
         }
     }
 
+    /// Fixes the column widths from the rows seen so far and writes them with the header.
+    private mutating func flushTable() -> String {
+        let rows = [ResultWriter.tableColumns] + pendingRows
+        let widths = (0..<ResultWriter.tableColumns.count).map { column in
+            min(48, rows.map { DisplayWidth.of($0[column]) }.max() ?? 0)
+        }
+        columnWidths = widths
+        pendingRows = []
+        return rows.map { ResultWriter.tableRow($0, widths) + "\n" }.joined()
+    }
+
     /// Text to write after the last result.
-    public func end() -> String {
+    public mutating func end() -> String {
         switch format {
         case .json: return count == 0 ? "]\n" : "\n]\n"
+        case .table: return columnWidths == nil ? flushTable() : ""
         default: return ""
         }
     }
@@ -150,7 +169,6 @@ public struct ResultWriter {
     // MARK: - Table
 
     static let tableColumns = ["id", "decision", "category", "exclusions", "blocked_by", "missing / messages"]
-    static let tableWidths = [16, 12, 16, 24, 28, 0]
 
     static func tableCells(_ result: HouseholdResult) -> [String] {
         let detail = (result.missing + result.messages).joined(separator: "; ")
@@ -158,11 +176,13 @@ public struct ResultWriter {
                 result.exclusions.joined(separator: ","), result.blockedBy.joined(separator: ","), detail]
     }
 
-    static func tableRow(_ cells: [String]) -> String {
+    /// Cells padded to their column's width (by display width, so Chinese
+    /// text lines up); the last cell is not padded.
+    static func tableRow(_ cells: [String], _ widths: [Int]) -> String {
         var line = ""
         for (index, cell) in cells.enumerated() {
-            let width = index < tableWidths.count ? tableWidths[index] : 0
-            line += width > 0 ? DisplayWidth.padding(cell, toWidth: width) + " " : cell
+            let isLast = index == cells.count - 1
+            line += isLast ? cell : DisplayWidth.padding(cell, toWidth: index < widths.count ? widths[index] : 0) + "  "
         }
         while line.hasSuffix(" ") { line.removeLast() }
         return line
