@@ -1,3 +1,4 @@
+import Foundation
 import Lexer
 
 /// The front door: load → check → plan → evaluate. The command line and any
@@ -89,7 +90,8 @@ public struct PolicyEngine: Sendable {
             return (nil, [Diagnostic(.missingHeaderClause("schema"), file: file.source, range: header.id.range)])
         }
         guard let schemaPath = workspace.findSchema(schemaID, near: path) else {
-            return (nil, [Diagnostic(.schemaNotFound(id: schemaID, searched: workspace.schemaCandidates(schemaID, near: path)),
+            let nearest = URL(fileURLWithPath: path).deletingLastPathComponent().relativePath
+            return (nil, [Diagnostic(.schemaNotFound(id: schemaID, nearest: nearest.isEmpty ? "." : nearest, extraRoots: workspace.extraRoots),
                                      file: file.source, range: header.schema?.range)])
         }
         let (schema, schemaDiagnostics) = loadSchema(at: schemaPath)

@@ -9,7 +9,7 @@ import Lexer
 public struct Workspace: Sendable {
     /// Policy files larger than this are refused (a policy is a few pages).
     public var maxPolicyBytes = 4 << 20
-    /// Folders searched before those above the policy, if any.
+    /// Folders searched after those above the policy, if any.
     public var extraRoots: [String]
 
     public init(extraRoots: [String] = []) {
@@ -37,7 +37,11 @@ public struct Workspace: Sendable {
         }
         let bytes = [UInt8](data)
         if let offset = Workspace.firstInvalidUTF8(bytes) {
-            return .failure(Diagnostic(.invalidUTF8(path: path, byteOffset: offset)))
+            let before = bytes[..<offset]
+            let line = before.filter { $0 == 0x0A }.count + 1
+            let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+            let column = bytes[lineStart..<offset].filter { $0 & 0xC0 != 0x80 }.count + 1
+            return .failure(Diagnostic(.invalidUTF8(path: path, line: line, column: column)))
         }
         return .success(SourceFile(path: path, text: String(decoding: bytes, as: UTF8.self)))
     }
@@ -59,9 +63,10 @@ public struct Workspace: Sendable {
         }
     }
 
-    /// The folders to search for files a policy at `path` refers to.
+    /// The folders to search for files a policy at `path` refers to: its own
+    /// folder and those above it, nearest first, then `extraRoots`.
     public func roots(for path: String) -> [String] {
-        var roots = extraRoots
+        var roots: [String] = []
         var folder = URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL
         for _ in 0..<32 {
             roots.append(folder.path)
@@ -69,12 +74,12 @@ public struct Workspace: Sendable {
             if parent.path == folder.path { break }
             folder = parent
         }
-        return roots
+        return roots + extraRoots
     }
 
     /// Where a schema id would be found, nearest first.
     public func schemaCandidates(_ id: String, near path: String) -> [String] {
-        roots(for: path).map { "\($0)/schema/\(id).policy" }
+        roots(for: path).map { Workspace.join($0, "schema/\(id).policy") }
     }
 
     public func findSchema(_ id: String, near path: String) -> String? {
@@ -85,12 +90,16 @@ public struct Workspace: Sendable {
     public func sourceDocument(_ name: String, near path: String) -> String? {
         guard !name.contains(".."), !name.hasPrefix("/") else { return nil }
         for root in roots(for: path) {
-            let candidate = "\(root)/sources/\(name)"
+            let candidate = Workspace.join(root, "sources/\(name)")
             if let data = FileManager.default.contents(atPath: candidate) {
                 return String(decoding: data, as: UTF8.self)
             }
         }
         return nil
+    }
+
+    static func join(_ folder: String, _ relative: String) -> String {
+        folder.hasSuffix("/") ? folder + relative : folder + "/" + relative
     }
 
     /// Every `.policy` file under the given files and folders, in a stable order.

@@ -22,8 +22,8 @@ public enum DiagnosticCatalog {
         // Files
         case .cannotReadFile(let path, let reason):
             return Entry(code: "E0001", severity: .error, message: "cannot read `\(path)`: \(reason)")
-        case .invalidUTF8(let path, let offset):
-            return Entry(code: "E0002", severity: .error, message: "`\(path)` is not UTF-8 text (bad byte at offset \(offset))",
+        case .invalidUTF8(let path, let line, let column):
+            return Entry(code: "E0002", severity: .error, message: "`\(path)` is not UTF-8 text: a bad byte at line \(line), column \(column)",
                          help: "save the file as UTF-8")
         case .fileTooLarge(let path, let limit):
             return Entry(code: "E0003", severity: .error, message: "`\(path)` is larger than \(limit) bytes")
@@ -86,9 +86,10 @@ public enum DiagnosticCatalog {
             return Entry(code: "E0304", severity: .error, message: "`\(member)` is not a member of `\(enumeration)`",
                          label: suggestion.map { "did you mean `\($0)`?" },
                          help: "members of `\(enumeration)`: \(available.joined(separator: ", "))")
-        case .schemaNotFound(let id, let searched):
+        case .schemaNotFound(let id, let nearest, let extraRoots):
+            let extra = extraRoots.isEmpty ? "" : ", then in \(extraRoots.map { "`\($0)`" }.joined(separator: ", "))"
             return Entry(code: "E0305", severity: .error, message: "schema `\(id)` not found",
-                         help: searched.isEmpty ? nil : "looked for \(searched.joined(separator: ", "))")
+                         help: "looked for `schema/\(id).policy` in `\(nearest)` and every folder above it\(extra)")
         case .unknownFunction(let name, let suggestion):
             return Entry(code: "E0306", severity: .error, message: "unknown function `\(name)`",
                          label: suggestion.map { "did you mean `\($0)`?" })
@@ -150,16 +151,16 @@ public enum DiagnosticCatalog {
                          help: "a household is taken in under one of the categories; declare at least one")
         case .declarationNotAllowed(let declaration, let file):
             return Entry(code: "E0506", severity: .error, message: "`\(declaration)` is not allowed in a \(file) file")
-        case .monitoredCategoryMismatch(let member, let enumeration):
-            return Entry(code: "E0507", severity: .error, message: "`\(member)` of `\(enumeration)` is not a category of this policy",
+        case .monitoredCategoryMismatch(let members, let enumeration):
+            let names = members.map { "`\($0)`" }.joined(separator: ", ")
+            let verb = members.count == 1 ? "is not a category" : "are not categories"
+            return Entry(code: "E0507", severity: .error, message: "\(names) of `\(enumeration)` \(verb) of this policy",
                          help: "the `category` of `monitored` must give one of the policy's categories")
         case .invalidYear(let text):
             return Entry(code: "E0508", severity: .error, message: "invalid year `\(text)`")
         case .missingRootRecord(let name):
             return Entry(code: "E0509", severity: .error, message: "schema declares no record `\(name)`",
                          help: "the schema `\(name)/vN` describes the record named `\(name)`")
-        case .categoryFieldMissing(let name):
-            return Entry(code: "E0510", severity: .error, message: "category `\(name)` has no `when` condition")
 
         // Records
         case .recordSyntax(let message):
@@ -200,8 +201,6 @@ public enum DiagnosticCatalog {
                          help: "a key the schema does not declare; check its spelling")
         case .unknownColumn(let column):
             return Entry(code: "W0603", severity: .warning, message: "unknown column `\(column)` ignored")
-        case .missingColumn(let column):
-            return Entry(code: "E0616", severity: .error, message: "required column `\(column)` is missing")
 
         // Evaluation
         case .arithmeticOverflow(let place):

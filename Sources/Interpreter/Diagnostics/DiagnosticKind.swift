@@ -6,7 +6,7 @@ import Lexer
 public enum DiagnosticKind: Sendable {
     // MARK: Files (E00)
     case cannotReadFile(path: String, reason: String)
-    case invalidUTF8(path: String, byteOffset: Int)
+    case invalidUTF8(path: String, line: Int, column: Int)
     case fileTooLarge(path: String, limit: Int)
 
     // MARK: Lexical (E01)
@@ -32,7 +32,7 @@ public enum DiagnosticKind: Sendable {
     case unknownField(field: String, in: String, suggestion: String?, available: [String])
     case duplicateDeclaration(String)
     case unknownEnumMember(member: String, enumeration: String, suggestion: String?, available: [String])
-    case schemaNotFound(id: String, searched: [String])
+    case schemaNotFound(id: String, nearest: String, extraRoots: [String])
     case unknownFunction(String, suggestion: String?)
     case cyclicDefinition([String])
     case unknownType(String, suggestion: String?)
@@ -61,10 +61,9 @@ public enum DiagnosticKind: Sendable {
     case singleDeclaration(String)
     case noCategories
     case declarationNotAllowed(declaration: String, file: String)
-    case monitoredCategoryMismatch(member: String, enumeration: String)
+    case monitoredCategoryMismatch(members: [String], enumeration: String)
     case invalidYear(String)
     case missingRootRecord(String)
-    case categoryFieldMissing(String)
 
     // MARK: Records (E06, W06)
     case recordSyntax(String)
@@ -84,7 +83,6 @@ public enum DiagnosticKind: Sendable {
     case duplicateKey(path: String)
     case unknownKey(path: String)
     case unknownColumn(String)
-    case missingColumn(String)
 
     // MARK: Evaluation (E07)
     case arithmeticOverflow(in: String)

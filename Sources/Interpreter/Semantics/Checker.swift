@@ -191,8 +191,10 @@ final class Checker {
         var rules = Rules()
         var names: Set<String> = []
         var monitoredDeclaration: RuleDeclaration?
+        var declaredCategories = 0
         for declaration in policy.declarations {
             guard case .rule(let rule) = declaration else { continue }
+            if rule.kind == .category { declaredCategories += 1 }
             if rule.kind != .monitored {
                 if names.contains(rule.name.text) {
                     report(.duplicateDeclaration(rule.name.text), rule.name.range)
@@ -223,7 +225,7 @@ final class Checker {
             }
         }
         currentDeclaration = nil
-        if rules.categories.isEmpty, !policy.declarations.isEmpty, !afterSyntaxErrors {
+        if declaredCategories == 0, !policy.declarations.isEmpty, !afterSyntaxErrors {
             report(.noCategories, policy.header?.id.range)
         }
         if let monitoredDeclaration, let current = rules.monitored, let categoryExpr = monitoredDeclaration.categoryExpression {
@@ -246,8 +248,9 @@ final class Checker {
         }
         let enumeration = schema.enumerations[index]
         let mapping = enumeration.members.map { member in categories.firstIndex { $0.name == member.name } }
-        for (member, category) in zip(enumeration.members, mapping) where category == nil {
-            report(.monitoredCategoryMismatch(member: member.name, enumeration: enumeration.name), expr.range)
+        let strays = zip(enumeration.members, mapping).filter { $0.1 == nil }.map(\.0.name)
+        if !strays.isEmpty {
+            report(.monitoredCategoryMismatch(members: strays, enumeration: enumeration.name), expr.range)
         }
         return CheckedMonitored(condition: monitored.condition, category: typed, categoryOfMember: mapping,
                                 provenance: monitored.provenance)

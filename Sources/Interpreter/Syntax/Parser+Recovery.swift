@@ -84,6 +84,11 @@ extension Parser {
 
     /// Reports unless already panicking, then panics.
     mutating func reportOnce(_ kind: DiagnosticKind, at range: SourceRange) {
+        // Unreadable text was reported by the lexer; a second message would only echo it.
+        if case .error = current.kind {
+            panicking = true
+            return
+        }
         if !panicking, diagnostics.count < Parser.maxErrors {
             report(kind, at: range)
         }

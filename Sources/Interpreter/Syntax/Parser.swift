@@ -50,6 +50,8 @@ public struct Parser {
             panicking = false
             if let declaration = parseDeclaration() {
                 declarations.append(declaration)
+                // The declaration ended in an error: skip what is left of it.
+                if panicking { synchronizeToDeclaration() }
             } else {
                 if before + 1 < tokens.count, case .identifier(let name) = tokens[before + 1].kind { brokenNames.insert(name) }
                 synchronizeToDeclaration()

@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+@testable import Interpreter
+
+/// Every diagnostic code has a fixture that produces it and a golden file with
+/// the exact text `policy check` (or a result's `messages`) shows for it.
+@Suite struct DiagnosticGoldenTests {
+    static let folder = "Tests/Fixtures/diagnostics"
+
+    static var policyFixtures: [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: Fixtures.url(folder).path)) ?? []
+        return names.filter { $0.hasSuffix(".policy") }.map { String($0.dropLast(".policy".count)) }.sorted()
+    }
+
+    /// Records fixtures: `records/CODE.jsonl`, `records/CODE.csv`, or a folder
+    /// `records/CODE/` with its own policy and schema.
+    static var recordFixtures: [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: Fixtures.url(folder + "/records").path)) ?? []
+        return Set(names.compactMap { name -> String? in
+            if name.hasSuffix(".jsonl") || name.hasSuffix(".csv") { return String(name.split(separator: ".")[0]) }
+            if !name.contains(".") { return name }
+            return nil
+        }).sorted()
+    }
+
+    static func engine(for code: String) -> PolicyEngine {
+        var workspace = Workspace(extraRoots: [Fixtures.url("policies").path])
+        // A policy larger than this is refused; the fixture of E0003 is a normal policy.
+        if code == "E0003" { workspace.maxPolicyBytes = 64 }
+        return PolicyEngine(workspace: workspace)
+    }
+
+    @Test(arguments: policyFixtures)
+    func policyFixtureReportsItsCode(code: String) throws {
+        let path = Fixtures.url("\(Self.folder)/\(code).policy").path
+        let diagnostics = Self.engine(for: code).check(path: path)
+        let rendered = Fixtures.relativize(DiagnosticRenderer.render(diagnostics))
+        #expect(diagnostics.contains { $0.code.rawValue == code }, "\(code).policy gives \(diagnostics.map(\.code.rawValue))")
+        if let difference = try Fixtures.compareGolden(rendered, "\(Self.folder)/\(code).expected") {
+            Issue.record(Comment(rawValue: difference))
+        }
+    }
+
+    @Test(arguments: recordFixtures)
+    func recordFixtureReportsItsCode(code: String) throws {
+        let base = Fixtures.url("\(Self.folder)/records")
+        let manager = FileManager.default
+        var directory = base
+        if manager.fileExists(atPath: base.appendingPathComponent(code).path) { directory = base.appendingPathComponent(code) }
+        let policy = directory.appendingPathComponent("\(code).policy")
+        let policyPath = manager.fileExists(atPath: policy.path) ? policy.path : Fixtures.url("policies/chongqing/fengdu/2021.policy").path
+        let loaded = Self.engine(for: code).load(path: policyPath)
+        let plan = try #require(loaded.plan, "\(policyPath): \(loaded.diagnostics.map(\.message))")
+        let csv = directory.appendingPathComponent("\(code).csv")
+        var records: any RecordSource
+        if manager.fileExists(atPath: csv.path) {
+            records = CSVRecordSource(rows: CSVReader(source: try FileByteSource(path: csv.path)), schema: plan.schema)
+        } else {
+            let jsonl = directory.appendingPathComponent("\(code).jsonl")
+            records = JSONLinesRecordSource(reader: JSONLinesReader(source: try FileByteSource(path: jsonl.path)))
+        }
+        var evaluator = HouseholdEvaluator(plan: plan, asOf: CivilDate(year: 2021, month: 9, day: 30)!)
+        var lines: [String] = []
+        while let record = records.next() {
+            let result = evaluator.evaluate(record)
+            lines.append("\(result.id ?? "-"): \(result.decision.rawValue)")
+            lines += (result.messages + result.warnings).map { "  \($0)" }
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        #expect(text.contains("[\(code)]"), "\(code) fixture gives:\n\(text)")
+        if let difference = try Fixtures.compareGolden(text, "\(Self.folder)/records/\(code).expected") {
+            Issue.record(Comment(rawValue: difference))
+        }
+    }
+
+    /// The codes the catalogue can produce, read from its source so that a new
+    /// code cannot be added without a fixture and documentation.
+    static var catalogueCodes: [String] {
+        guard let source = try? Fixtures.text("Sources/Interpreter/Diagnostics/DiagnosticCatalog.swift") else { return [] }
+        let pattern = try? NSRegularExpression(pattern: "\"([EW][0-9]{4})\"")
+        let range = NSRange(source.startIndex..., in: source)
+        let codes = pattern?.matches(in: source, range: range).compactMap { match in
+            Range(match.range(at: 1), in: source).map { String(source[$0]) }
+        } ?? []
+        return Array(Set(codes)).sorted()
+    }
+
+    @Test func theCatalogueHasCodes() {
+        #expect(Self.catalogueCodes.count > 60)
+    }
+
+    @Test(arguments: catalogueCodes)
+    func everyCodeHasAFixtureAndADocumentedExample(code: String) throws {
+        let fixtures = Set(Self.policyFixtures + Self.recordFixtures)
+        #expect(fixtures.contains(code), "no fixture produces \(code)")
+        let docs = try Fixtures.text("docs/diagnostics.md")
+        #expect(docs.contains("### \(code)"), "docs/diagnostics.md has no section for \(code)")
+    }
+}
