@@ -182,6 +182,11 @@ extension Parser {
         case .punctuation(.leftBracket):
             return parseList()
         case .identifier(let word):
+            if looksLikeDeclaration(token) {
+                // The expression was left unfinished at the end of the previous line.
+                reportOnce(.expected("a value", found: token.kind.description), at: token.range)
+                return invalidExpression()
+            }
             let next = peekToken(1)
             if next.kind == .punctuation(.leftParen), !next.followsNewline {
                 if let kind = QuantifierKind(rawValue: word), peekKind(2).isName, peekKind(3) == .keyword(.in) {

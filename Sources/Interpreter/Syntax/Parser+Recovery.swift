@@ -140,6 +140,27 @@ extension Parser {
         }
     }
 
+    /// A looser test than `startsDeclaration`, for places no clause can stand:
+    /// a declaration word at the start of a line followed by a name (or, for
+    /// `monitored` and `eliminate`, by `{` or a label). It lets an expression
+    /// left unfinished at the end of a line stop before the next declaration.
+    func looksLikeDeclaration(_ token: Token) -> Bool {
+        if startsDeclaration(token) { return true }
+        guard token.followsNewline, let word = token.word, let keyword = Keyword(rawValue: word),
+              let offset = tokenOffset(of: token) else { return false }
+        let next = tokens[min(offset + 1, tokens.count - 1)]
+        guard !next.followsNewline else { return false }
+        switch keyword {
+        case .policy, .schema, .param, .let, .category, .exclude, .exception, .enum, .record:
+            return next.kind.isName
+        case .monitored, .eliminate:
+            if case .string = next.kind { return true }
+            return next.kind == .punctuation(.leftBrace)
+        default:
+            return false
+        }
+    }
+
     private func tokenOffset(of token: Token) -> Int? {
         if tokens[min(position, tokens.count - 1)].range == token.range { return min(position, tokens.count - 1) }
         return tokens.firstIndex { $0.range == token.range }
@@ -160,7 +181,7 @@ extension Parser {
     mutating func synchronizeToDeclaration() {
         var braces = 0
         while !atEnd {
-            if braces <= 0, startsDeclaration(current) { break }
+            if braces <= 0, looksLikeDeclaration(current) { break }
             if check(.leftBrace) { braces += 1 }
             if check(.rightBrace) { braces -= 1 }
             advance()

@@ -53,7 +53,10 @@ public struct Parser {
                 // The declaration ended in an error: skip what is left of it.
                 if panicking { synchronizeToDeclaration() }
             } else {
-                if before + 1 < tokens.count, case .identifier(let name) = tokens[before + 1].kind { brokenNames.insert(name) }
+                if before + 1 < tokens.count, tokens[before].word.flatMap(Keyword.init(rawValue:)) != nil,
+                   case .identifier(let name) = tokens[before + 1].kind {
+                    brokenNames.insert(name)
+                }
                 synchronizeToDeclaration()
             }
             // INVARIANT: every turn consumes at least one token, so parsing ends.
