@@ -37,11 +37,12 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
                 let lineStart = start
                 start = newline + 1
                 scanned = start
-                lineNumber += 1
                 if skipping {
+                    // The end of the overlong line, already counted and reported.
                     skipping = false
                     continue
                 }
+                lineNumber += 1
                 if let item = parseLine(lineStart..<newline) { return item }
                 continue
             }

@@ -96,7 +96,16 @@ extension Parser {
         }
         advance()
         let right = parseAdditive()
-        return Expr(.binary(op, left, right), left.range.union(right.range))
+        switch current.kind {
+        case .punctuation(.equal), .punctuation(.notEqual), .punctuation(.less), .punctuation(.lessEqual),
+             .punctuation(.greater), .punctuation(.greaterEqual), .keyword(.in):
+            // `a < b < c` reads as maths but means nothing here.
+            reportOnce(.expected("`and` or `or` between comparisons (they do not chain; use parentheses to compare a comparison)",
+                                 found: current.kind.description), at: current.range)
+            return invalidExpression()
+        default:
+            return Expr(.binary(op, left, right), left.range.union(right.range))
+        }
     }
 
     mutating func parseAdditive() -> Expr {

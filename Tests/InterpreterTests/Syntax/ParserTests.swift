@@ -235,6 +235,12 @@ private func expression(_ text: String) -> (String, [Diagnostic]) {
         #expect(file.declarations.contains { if case .rule = $0 { return true } else { return false } })
     }
 
+    @Test func comparisonsDoNotChain() {
+        let (_, diagnostics) = expression("0 < x < 10")
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?.message.contains("do not chain") == true)
+    }
+
     @Test(arguments: ["", "# only a comment\n", "\n\n   \n"])
     func emptyFilesParseToNothing(text: String) {
         let (file, diagnostics) = parse(text)
