@@ -112,6 +112,19 @@ extension Evaluator {
             default: break
             }
         }
+        if explain {
+            // The derived values this household needed, with what they read: the
+            // numbers behind the rules (net income per person, …).
+            for (index, value) in plan.derived.enumerated() {
+                guard let computed = frame.derived[index] else { continue }
+                var entry = try traceEntry(kind: "let", name: value.name, label: nil, outcome: computed, inputs: value.inputs, &frame)
+                if case .bool = computed {} else {
+                    entry = TraceEntry(kind: entry.kind, rule: entry.rule, label: nil,
+                                       outcome: ValueFormatter(schema: schema).text(computed, value.type), inputs: entry.inputs, missing: entry.missing)
+                }
+                trace.append(entry)
+            }
+        }
         result.trace = trace
 
         func needsData(_ missing: Missing) {

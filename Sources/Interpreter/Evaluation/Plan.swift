@@ -20,6 +20,9 @@ public struct Plan: Sendable {
 public struct PlannedValue: Sendable {
     public let name: String
     public let node: PlanNode
+    public let type: ValueType
+    /// The names the value reads directly, shown by `--explain`.
+    public let inputs: [TraceInput]
 }
 
 public struct PlannedRule: Sendable {

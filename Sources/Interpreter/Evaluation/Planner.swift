@@ -9,7 +9,9 @@ public enum Planner {
         } catch {
             return .failure(error)
         }
-        let derived = policy.derived.map { PlannedValue(name: $0.name, node: planner.lower($0.expression)) }
+        let derived = policy.derived.map {
+            PlannedValue(name: $0.name, node: planner.lower($0.expression), type: $0.expression.type, inputs: planner.inputs(of: $0.expression))
+        }
         func rule(_ checked: CheckedRule) -> PlannedRule {
             PlannedRule(name: checked.name, label: checked.label, condition: planner.lower(checked.condition),
                         inputs: planner.inputs(of: checked.condition))
