@@ -41,7 +41,7 @@ enum Fixtures {
 
 /// A small deterministic random number generator (SplitMix64), so that
 /// generated test inputs are the same on every run.
-struct Random {
+struct Random: RandomNumberGenerator {
     private var state: UInt64
 
     init(seed: UInt64) { state = seed }

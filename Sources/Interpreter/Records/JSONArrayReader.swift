@@ -66,9 +66,10 @@ public struct JSONArrayReader: Sequence, IteratorProtocol {
         }
     }
 
-    /// Scans one element up to the `,` or `]` that ends it, then parses it.
+    /// Scans one element up to the `,` or `]` that ends it, reading more input
+    /// as needed, then parses it.
     private mutating func readElement() -> Element {
-        let elementStart = position
+        var elementStart = position
         let elementLine = line
         let elementColumn = column(of: elementStart)
         var depth = 0
@@ -77,20 +78,16 @@ public struct JSONArrayReader: Sequence, IteratorProtocol {
         var index = position
         var linesInside = 0
         var lastLineStart = lineStart
-        var tooLong = false
         while true {
             if index >= buffer.count {
                 if atEnd { break }
                 let shift = compact(keeping: elementStart)
                 index -= shift
                 lastLineStart -= shift
-                let elementOffset = elementStart - shift
-                if index - elementOffset > maxElementBytes { tooLong = true }
+                elementStart -= shift
+                if index - elementStart > maxElementBytes { return skipOverlongElement(elementLine) }
                 readChunk()
-                if tooLong { break }
-                return readElementContinuing(from: elementOffset, index: index, depth: depth, inString: inString,
-                                             escaped: escaped, line: elementLine, column: elementColumn,
-                                             linesInside: linesInside, lastLineStart: lastLineStart)
+                continue
             }
             let byte = buffer[index]
             if inString {
@@ -98,10 +95,8 @@ public struct JSONArrayReader: Sequence, IteratorProtocol {
                     escaped = false
                 } else if byte == UInt8(ascii: "\\") {
                     escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                } else if byte == 0x0A {
-                    // A line end inside a string is an error; end the string here to resynchronise.
+                } else if byte == UInt8(ascii: "\"") || byte == 0x0A {
+                    // A line end inside a string is an error; ending the string there resynchronises.
                     inString = false
                 }
             } else {
@@ -124,50 +119,6 @@ public struct JSONArrayReader: Sequence, IteratorProtocol {
         }
         // The input ended inside the element.
         return finishElement(elementStart, index, elementLine, elementColumn, linesInside, lastLineStart)
-    }
-
-    /// Continues a scan after more input was read (the state carried over).
-    private mutating func readElementContinuing(from elementStart: Int, index start: Int, depth startDepth: Int, inString startInString: Bool,
-                                                escaped startEscaped: Bool, line elementLine: Int, column elementColumn: Int,
-                                                linesInside startLines: Int, lastLineStart startLastLine: Int) -> Element {
-        var depth = startDepth, inString = startInString, escaped = startEscaped
-        var index = start, linesInside = startLines, lastLineStart = startLastLine
-        var elementOffset = elementStart
-        while true {
-            if index >= buffer.count {
-                if atEnd { break }
-                let shift = compact(keeping: elementOffset)
-                index -= shift
-                lastLineStart -= shift
-                elementOffset -= shift
-                if index - elementOffset > maxElementBytes {
-                    return skipOverlongElement(elementLine)
-                }
-                readChunk()
-                continue
-            }
-            let byte = buffer[index]
-            if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") || byte == 0x0A { inString = false }
-            } else {
-                switch byte {
-                case UInt8(ascii: "\""): inString = true
-                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-                case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                    if depth == 0 { return finishElement(elementOffset, index, elementLine, elementColumn, linesInside, lastLineStart) }
-                    depth -= 1
-                case UInt8(ascii: ","):
-                    if depth == 0 { return finishElement(elementOffset, index, elementLine, elementColumn, linesInside, lastLineStart) }
-                default: break
-                }
-            }
-            if byte == 0x0A {
-                linesInside += 1
-                lastLineStart = index + 1
-            }
-            index += 1
-        }
-        return finishElement(elementOffset, index, elementLine, elementColumn, linesInside, lastLineStart)
     }
 
     private mutating func skipOverlongElement(_ elementLine: Int) -> Element {
