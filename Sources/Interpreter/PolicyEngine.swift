@@ -30,51 +30,62 @@ public struct PolicyEngine: Sendable {
         return (schema, syntax + diagnostics)
     }
 
-    /// Parses and checks one file: a policy (with its schema) or a schema.
-    /// Returns the diagnostics; `policy check` prints them.
-    public func check(path: String) -> [Diagnostic] {
-        let source: SourceFile
+    /// Reads and parses one file.
+    public func parse(path: String) -> (file: PolicyFile?, diagnostics: [Diagnostic]) {
         switch workspace.readSource(path) {
-        case .success(let file): source = file
-        case .failure(let diagnostic): return [diagnostic]
+        case .success(let source):
+            let (file, syntax) = Parser.parse(source)
+            return (file, syntax)
+        case .failure(let diagnostic):
+            return (nil, [diagnostic])
         }
-        let (file, syntax) = Parser.parse(source)
-        if file.header?.kind == .schema {
+    }
+
+    /// Parses and checks one file: a policy (with its base, schema and
+    /// calendar), a schema or a calendar. Returns the diagnostics; `policy
+    /// check` prints them.
+    public func check(path: String) -> [Diagnostic] {
+        let (parsed, syntax) = parse(path: path)
+        guard let file = parsed else { return syntax }
+        switch file.header?.kind {
+        case .schema:
             return syntax.hasErrors ? syntax : syntax + SchemaBuilder.build(file).diagnostics
+        case .calendar:
+            if syntax.hasErrors { return syntax }
+            let id = file.header?.id.description ?? path
+            return CalendarBuilder.build(id: id, files: [file]).diagnostics
+                + ProvenanceCheck.check(file) { workspace.sourceDocument($0, near: path) }
+        case .policy, nil:
+            // Names, types and units are checked in what did parse, so one run
+            // reports a syntax error and a unit mismatch together.
+            if syntax.hasErrors, file.header == nil { return syntax }
+            return syntax + checkPolicy(file, path: path, afterSyntaxErrors: syntax.hasErrors).diagnostics
         }
-        // Names, types and units are checked in what did parse, so one run
-        // reports a syntax error and a unit mismatch together.
-        if syntax.hasErrors, file.header == nil { return syntax }
-        return syntax + checkPolicy(file, path: path, afterSyntaxErrors: syntax.hasErrors).diagnostics
     }
 
     /// Loads a policy for evaluation.
     public func load(path: String) -> Loaded {
-        let source: SourceFile
-        switch workspace.readSource(path) {
-        case .success(let file): source = file
-        case .failure(let diagnostic): return Loaded(plan: nil, diagnostics: [diagnostic])
-        }
-        let (file, syntax) = Parser.parse(source)
+        let (parsed, syntax) = parse(path: path)
+        guard let file = parsed else { return Loaded(plan: nil, diagnostics: syntax) }
         if syntax.hasErrors { return Loaded(plan: nil, diagnostics: syntax) }
-        if file.header?.kind == .schema {
-            return Loaded(plan: nil, diagnostics: [Diagnostic(.declarationNotAllowed(declaration: "schema", file: "policy"),
-                                                              file: source, range: file.header?.id.range)])
+        if let header = file.header, header.kind != .policy {
+            return Loaded(plan: nil, diagnostics: [Diagnostic(.declarationNotAllowed(declaration: header.kind.rawValue, file: "policy"),
+                                                              file: file.source, range: header.id.range)])
         }
         let checked = checkPolicy(file, path: path)
         guard let policy = checked.policy else { return Loaded(plan: nil, diagnostics: syntax + checked.diagnostics) }
         switch Planner.plan(policy) {
         case .success(let plan): return Loaded(plan: plan, diagnostics: syntax + checked.diagnostics)
         case .failure(let error):
-            return Loaded(plan: nil, diagnostics: syntax + checked.diagnostics + [Diagnostic(error.diagnosticKind, file: source)])
+            return Loaded(plan: nil, diagnostics: syntax + checked.diagnostics + [Diagnostic(error.diagnosticKind, file: file.source)])
         }
     }
 
     /// Loads policy text that is not in a file (tests, editors).
-    public func load(text: String, path: String = "<text>", schema: Schema) -> Loaded {
+    public func load(text: String, path: String = "<text>", schema: Schema, calendar: WorkingCalendar? = nil) -> Loaded {
         let (file, syntax) = Parser.parse(SourceFile(path: path, text: text))
         if syntax.hasErrors { return Loaded(plan: nil, diagnostics: syntax) }
-        let (policy, diagnostics) = Checker.check(file, schema: schema)
+        let (policy, diagnostics) = Checker.check(file, schema: schema, calendar: calendar)
         guard let policy else { return Loaded(plan: nil, diagnostics: syntax + diagnostics) }
         switch Planner.plan(policy) {
         case .success(let plan): return Loaded(plan: plan, diagnostics: syntax + diagnostics)
@@ -82,22 +93,80 @@ public struct PolicyEngine: Sendable {
         }
     }
 
+    /// A policy with everything it inherits, for `policy show`.
+    public func resolve(path: String) -> (policy: ResolvedPolicy?, diagnostics: [Diagnostic]) {
+        let (parsed, syntax) = parse(path: path)
+        guard let file = parsed, !syntax.hasErrors else { return (nil, syntax) }
+        let (resolved, diagnostics) = resolve(file, path: path)
+        return (resolved, diagnostics)
+    }
+
+    /// Follows `extends` from a parsed policy; bases are read and parsed on the way.
+    func resolve(_ file: PolicyFile, path: String) -> (policy: ResolvedPolicy, diagnostics: [Diagnostic]) {
+        let baseProblems = DiagnosticList()
+        let resolver = Resolver { id, near in
+            guard let found = workspace.findPolicy(id, near: near) else { return nil }
+            let (base, syntax) = parse(path: found)
+            baseProblems.items += syntax
+            return base.map { ($0, found) }
+        }
+        let (resolved, diagnostics) = resolver.resolve(file, path: path)
+        return (resolved, baseProblems.items + diagnostics)
+    }
+
+    /// Reads the calendar files of an id and builds the working calendar.
+    public func loadCalendar(_ id: String, near path: String) -> (calendar: WorkingCalendar?, diagnostics: [Diagnostic])? {
+        guard let paths = workspace.calendarFiles(id, near: path) else { return nil }
+        var files: [PolicyFile] = []
+        var diagnostics: [Diagnostic] = []
+        for calendarPath in paths {
+            let (file, syntax) = parse(path: calendarPath)
+            diagnostics += syntax
+            if let file, !syntax.hasErrors { files.append(file) }
+        }
+        let (calendar, problems) = CalendarBuilder.build(id: id, files: files)
+        diagnostics += problems
+        return (diagnostics.hasErrors ? nil : calendar, diagnostics)
+    }
+
     private func checkPolicy(_ file: PolicyFile, path: String, afterSyntaxErrors: Bool = false) -> (policy: CheckedPolicy?, diagnostics: [Diagnostic]) {
         guard let header = file.header else {
             return (nil, [Diagnostic(.missingHeader, file: file.source, range: SourceRange(start: 0, end: 0))])
         }
-        guard let schemaID = header.schema?.description else {
-            return (nil, [Diagnostic(.missingHeaderClause("schema"), file: file.source, range: header.id.range)])
+        let (resolved, resolution) = resolve(file, path: path)
+        let nearest = URL(fileURLWithPath: path).deletingLastPathComponent().relativePath
+        guard let schemaID = resolved.schemaID else {
+            // A base that could not be read would have named the schema.
+            if header.base != nil, resolution.hasErrors { return (nil, resolution) }
+            return (nil, resolution + [Diagnostic(.missingHeaderClause("schema"), file: file.source, range: header.id.range)])
         }
         guard let schemaPath = workspace.findSchema(schemaID, near: path) else {
-            let nearest = URL(fileURLWithPath: path).deletingLastPathComponent().relativePath
-            return (nil, [Diagnostic(.schemaNotFound(id: schemaID, nearest: nearest.isEmpty ? "." : nearest, extraRoots: workspace.extraRoots),
-                                     file: file.source, range: header.schema?.range)])
+            return (nil, resolution + [Diagnostic(.schemaNotFound(id: schemaID, nearest: nearest.isEmpty ? "." : nearest, extraRoots: workspace.extraRoots),
+                                                  file: file.source, range: header.schema?.range ?? header.id.range)])
         }
         let (schema, schemaDiagnostics) = loadSchema(at: schemaPath)
-        guard let schema else { return (nil, schemaDiagnostics) }
-        let (policy, diagnostics) = Checker.check(file, schema: schema, afterSyntaxErrors: afterSyntaxErrors)
+        guard let schema else { return (nil, resolution + schemaDiagnostics) }
+        var calendar: WorkingCalendar?
+        var calendarDiagnostics: [Diagnostic] = []
+        if let calendarID = resolved.calendarID {
+            if let loaded = loadCalendar(calendarID, near: path) {
+                calendar = loaded.calendar
+                calendarDiagnostics = loaded.diagnostics
+            } else {
+                calendarDiagnostics = [Diagnostic(.calendarNotFound(id: calendarID, nearest: nearest.isEmpty ? "." : nearest),
+                                                  file: file.source, range: header.calendar?.range ?? header.id.range)]
+            }
+        }
+        let (policy, diagnostics) = Checker.check(resolved, schema: schema, calendar: calendar,
+                                                  calendarDeclared: resolved.calendarID != nil, afterSyntaxErrors: afterSyntaxErrors)
         let provenance = ProvenanceCheck.check(file) { workspace.sourceDocument($0, near: path) }
-        return (policy, schemaDiagnostics + diagnostics + provenance)
+        let all = resolution + schemaDiagnostics + calendarDiagnostics + diagnostics + provenance
+        // A quote not found in its source is reported but does not stop evaluation.
+        return ((resolution + calendarDiagnostics).hasErrors ? nil : policy, all)
     }
+}
+
+/// Diagnostics gathered by a closure that cannot return them.
+final class DiagnosticList {
+    var items: [Diagnostic] = []
 }

@@ -74,6 +74,15 @@ public struct Workspace: Sendable {
             if parent.path == folder.path { break }
             folder = parent
         }
+        // Folders under the working directory are named relative to it, as
+        // the policy was, so that messages show short paths.
+        if !path.hasPrefix("/") {
+            let current = FileManager.default.currentDirectoryPath
+            roots = roots.map { root in
+                if root == current { return "." }
+                return root.hasPrefix(current + "/") ? String(root.dropFirst(current.count + 1)) : root
+            }
+        }
         return roots + extraRoots
     }
 
@@ -84,6 +93,31 @@ public struct Workspace: Sendable {
 
     public func findSchema(_ id: String, near path: String) -> String? {
         schemaCandidates(id, near: path).first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// The file of a policy id (`hebei/2022` → `hebei/2022.policy`), nearest first.
+    public func findPolicy(_ id: String, near path: String) -> String? {
+        guard Workspace.isSafeID(id) else { return nil }
+        return roots(for: path).map { Workspace.join($0, "\(id).policy") }
+            .first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// The files of a calendar (`cn` → `calendar/cn/*.policy`), from the nearest
+    /// folder that has them, in order of name; nil when no folder has them.
+    public func calendarFiles(_ id: String, near path: String) -> [String]? {
+        guard Workspace.isSafeID(id) else { return nil }
+        for root in roots(for: path) {
+            let folder = Workspace.join(root, "calendar/\(id)")
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
+            let files = names.filter { $0.hasSuffix(".policy") }.sorted().map { Workspace.join(folder, $0) }
+            if !files.isEmpty { return files }
+        }
+        return nil
+    }
+
+    /// An id names a file under a root: no `..`, not absolute.
+    static func isSafeID(_ id: String) -> Bool {
+        !id.isEmpty && !id.hasPrefix("/") && !id.split(separator: "/").contains("..")
     }
 
     /// The text of a source document named in a policy, if found under `sources/`.
@@ -99,7 +133,8 @@ public struct Workspace: Sendable {
     }
 
     static func join(_ folder: String, _ relative: String) -> String {
-        folder.hasSuffix("/") ? folder + relative : folder + "/" + relative
+        if folder == "." { return relative }
+        return folder.hasSuffix("/") ? folder + relative : folder + "/" + relative
     }
 
     /// Every `.policy` file under the given files and folders, in a stable order.

@@ -12,13 +12,16 @@ public enum Keyword: String, CaseIterable, Sendable {
     // Declarations.
     case policy, schema, param, `let`, category, exclude, exception, monitored, eliminate
     case `enum`, record, check
+    case alert, procedure, override, remove, extends, calendar, holiday, workday
     // Declarations reserved for later versions of the language.
-    case alert, procedure, test, override, remove, extends, calendar
+    case test
 
     // Clauses.
     case when, source, assumption, at, require, forbid, title, region, year, overrides
     case list, of, required, nonempty, label, csv, unit, `default`, on, warning, error, rows, none, alias
-    case document, from
+    case document, from, reference
+    case to, within, every, half, month, quarter, immediately, during, by, day, `for`
+    case step, takes, alongside, skip, deadline, green_channel, starts
 
     /// Words that can never be used as names.
     public static let reserved: Set<Keyword> = [

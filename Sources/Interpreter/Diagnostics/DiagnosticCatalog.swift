@@ -162,6 +162,49 @@ public enum DiagnosticCatalog {
             return Entry(code: "E0509", severity: .error, message: "schema declares no record `\(name)`",
                          help: "the schema `\(name)/vN` describes the record named `\(name)`")
 
+        case .calendarNotFound(let id, let nearest):
+            return Entry(code: "E0510", severity: .error, message: "calendar `\(id)` not found",
+                         help: "looked for `calendar/\(id)/YEAR.policy` in `\(nearest)` and every folder above it")
+        case .calendarDayOutsideYear(let date, let year):
+            return Entry(code: "E0511", severity: .error, message: "`\(date)` is not a day of the calendar's year \(year) or next to it")
+        case .calendarConflict(let date):
+            return Entry(code: "E0512", severity: .error, message: "`\(date)` is declared both a holiday and a working day")
+        case .workdayNotWeekend(let date):
+            return Entry(code: "E0513", severity: .error, message: "`\(date)` is a weekday; only weekend days are declared as worked",
+                         help: "Monday to Friday are working days unless declared holidays")
+        case .workingDaysWithoutCalendar:
+            return Entry(code: "E0514", severity: .error, message: "working days need a calendar",
+                         help: "add `calendar cn` to the header: public holidays and worked weekends come from `calendar/cn/`")
+        case .noBasePolicy(let id):
+            return Entry(code: "E0515", severity: .error, message: "base policy `\(id)` not found",
+                         help: "the policy `\(id)` is the file `\(id).policy` under `policies/`")
+        case .extendsCycle(let ids):
+            return Entry(code: "E0516", severity: .error, message: "policies extend each other in a circle: \(ids.joined(separator: " → "))")
+        case .overrideWithoutBase(let what):
+            return Entry(code: "E0517", severity: .error, message: "`\(what)` needs a base policy",
+                         help: "add `extends ID` to the header, such as `policy hebei/laiyuan/2022 extends hebei/2022 { … }`")
+        case .nothingToOverride(let what, let base):
+            return Entry(code: "E0518", severity: .error, message: "`\(base)` has no \(what) to change",
+                         help: "`override` and `remove` change what the base policy declares; declare a new item without them")
+        case .alreadyInBase(let what, let base, let place):
+            return Entry(code: "E0519", severity: .error, message: "\(what) is already declared in `\(base)` (\(place))",
+                         help: "write `override` before it to replace the base's, or give it another name")
+        case .schemaDiffersFromBase(let schema, let base):
+            return Entry(code: "E0520", severity: .error, message: "schema `\(schema)` differs from the base policy's `\(base)`")
+        case .unknownDecision(let name):
+            return Entry(code: "E0521", severity: .error, message: "`\(name)` is not a decision",
+                         help: "decisions are include, exclude, not_eligible, continue, eliminate, remove and needs_data")
+        case .unknownStep(let name):
+            return Entry(code: "E0522", severity: .error, message: "no earlier step `\(name)` to run alongside")
+        case .eventWithoutDate(let list):
+            return Entry(code: "E0523", severity: .error, message: "the elements of `\(list)` have no `date` field to date the alert from")
+        case .invalidMonthRange(let text):
+            return Entry(code: "E0524", severity: .error, message: "invalid months `\(text)`", help: "months are 1 to 12, as in `during 9..10`")
+        case .alertWithoutDepartment(let name):
+            return Entry(code: "E0525", severity: .error, message: "alert `\(name)` does not say which department it goes `to`")
+        case .duplicateOtherwise:
+            return Entry(code: "E0526", severity: .error, message: "only one interval may be the `otherwise` one, and it comes last")
+
         // Records
         case .recordSyntax(let message):
             return Entry(code: "E0601", severity: .error, message: message)
@@ -209,6 +252,9 @@ public enum DiagnosticCatalog {
             return Entry(code: "E0702", severity: .error, message: "division by zero in `\(place)`")
         case .dateOutOfRange(let place):
             return Entry(code: "E0703", severity: .error, message: "date out of range in `\(place)`")
+        case .dateNotInCalendar(let date, let calendar):
+            return Entry(code: "E0704", severity: .error, message: "no calendar of `\(calendar)` covers \(date): working days cannot be counted",
+                         help: "add the year's public holidays as `calendar/\(calendar)/YEAR.policy`")
 
         // Provenance
         case .quoteNotInSource(let document):

@@ -64,6 +64,23 @@ public enum DiagnosticKind: Sendable {
     case monitoredCategoryMismatch(members: [String], enumeration: String)
     case invalidYear(String)
     case missingRootRecord(String)
+    case calendarNotFound(id: String, nearest: String)
+    case calendarDayOutsideYear(date: String, year: Int)
+    case calendarConflict(date: String)
+    case workdayNotWeekend(date: String)
+    case workingDaysWithoutCalendar
+    case noBasePolicy(id: String)
+    case extendsCycle([String])
+    case overrideWithoutBase(String)
+    case nothingToOverride(what: String, base: String)
+    case alreadyInBase(what: String, base: String, place: String)
+    case schemaDiffersFromBase(schema: String, base: String)
+    case unknownDecision(String)
+    case unknownStep(String)
+    case eventWithoutDate(String)
+    case invalidMonthRange(String)
+    case alertWithoutDepartment(String)
+    case duplicateOtherwise
 
     // MARK: Records (E06, W06)
     case recordSyntax(String)
@@ -88,6 +105,7 @@ public enum DiagnosticKind: Sendable {
     case arithmeticOverflow(in: String)
     case divisionByZero(in: String)
     case dateOutOfRange(in: String)
+    case dateNotInCalendar(date: String, calendar: String)
 
     // MARK: Provenance (W01)
     case quoteNotInSource(document: String)

@@ -24,6 +24,10 @@ public struct HouseholdResult: Sendable {
     public var eliminationEligible = false
     public var blockedBy: [String] = []
     public var missing: [String] = []
+    public var alerts: [AlertResult] = []
+    /// The steps of the procedure still ahead, with their due dates.
+    public var procedure: [StepResult] = []
+    public var greenChannel = false
     public var warnings: [String] = []
     public var messages: [String] = []
     public var trace: [TraceEntry] = []
@@ -35,6 +39,28 @@ public struct HouseholdResult: Sendable {
         self.asOf = asOf
         self.decision = decision
     }
+}
+
+/// An alert that fired: which department must push it, and by when.
+public struct AlertResult: Sendable, Equatable {
+    public let rule: String
+    public let label: String?
+    public let department: String
+    public let due: CivilDate
+    /// The screening interval that gave the due date, as written.
+    public let interval: String
+    /// The date of the event that fired it, if an event did.
+    public let eventDate: CivilDate?
+    /// The due date is before the as-of date.
+    public let overdue: Bool
+}
+
+/// A step of a procedure and the date it is due.
+public struct StepResult: Sendable, Equatable {
+    public let procedure: String
+    public let step: String
+    public let label: String?
+    public let due: CivilDate
 }
 
 /// One rule as `--explain` shows it: what it is, what it read and what it gave.

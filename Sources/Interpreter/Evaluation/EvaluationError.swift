@@ -1,7 +1,11 @@
 /// Why a household could not be evaluated: an operation on its data that has
 /// no exact answer. The household gets `decision: error`; the others go on.
 public struct EvaluationError: Error, Sendable, Equatable {
-    public enum Kind: Sendable, Equatable { case overflow, divisionByZero, dateOutOfRange }
+    public enum Kind: Sendable, Equatable {
+        case overflow, divisionByZero, dateOutOfRange
+        /// Working days were counted over a day no calendar covers.
+        case notInCalendar(CivilDate, calendar: String)
+    }
 
     public let kind: Kind
     /// The name of the value or rule being computed, once known.
@@ -23,6 +27,7 @@ public struct EvaluationError: Error, Sendable, Equatable {
         case .overflow: return .arithmeticOverflow(in: where_)
         case .divisionByZero: return .divisionByZero(in: where_)
         case .dateOutOfRange: return .dateOutOfRange(in: where_)
+        case .notInCalendar(let date, let calendar): return .dateNotInCalendar(date: date.description, calendar: calendar)
         }
     }
 }

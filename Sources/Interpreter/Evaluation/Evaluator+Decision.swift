@@ -22,6 +22,11 @@ extension Evaluator {
         var frame = makeFrame(household, today: asOf)
         do {
             try decide(plan, &frame, &result, explain: explain)
+            result.alerts = try alerts(plan, &frame, asOf: asOf)
+            let procedure = try procedure(plan, decision: result.decision, &frame, asOf: asOf)
+            result.procedure = procedure.steps
+            result.greenChannel = procedure.greenChannel
+            result.warnings += procedure.warnings
         } catch {
             result = HouseholdResult(id: id, line: line, policy: plan.metadata.id, asOf: asOf, decision: .error)
             result.warnings = warnings

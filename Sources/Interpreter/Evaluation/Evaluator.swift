@@ -136,10 +136,7 @@ public struct Evaluator: Sendable {
                 guard amount != Int64.min else { throw EvaluationError(.dateOutOfRange) }
                 amount = -amount
             }
-            guard let offset = Int(exactly: amount) else { throw EvaluationError(.dateOutOfRange) }
-            let shifted = unit == .months ? date.adding(months: offset) : date.adding(days: offset)
-            guard let shifted else { throw EvaluationError(.dateOutOfRange) }
-            return .date(shifted)
+            return .date(try shift(date, by: Duration(amount: amount, unit: unit)))
         case .durationArithmetic(let subtract, let left, let right):
             let a = try value(left, &frame)
             let b = try value(right, &frame)
@@ -179,6 +176,35 @@ public struct Evaluator: Sendable {
             for element in elements { values.append(try value(element, &frame)) }
             return .list(values)
         }
+    }
+
+    /// A date moved by a duration; working days are counted on the policy's calendar.
+    func shift(_ date: CivilDate, by duration: Duration) throws(EvaluationError) -> CivilDate {
+        guard let offset = Int(exactly: duration.amount) else { throw EvaluationError(.dateOutOfRange) }
+        let shifted: CivilDate?
+        switch duration.unit {
+        case .days: shifted = date.adding(days: offset)
+        case .months: shifted = date.adding(months: offset)
+        case .workingDays:
+            guard let calendar = plan?.calendar else { throw EvaluationError(.notInCalendar(date, calendar: "?")) }
+            guard let counted = calendar.adding(workingDays: offset, to: date) else {
+                throw EvaluationError(.notInCalendar(Evaluator.firstUncovered(from: date, offset, calendar), calendar: calendar.id))
+            }
+            shifted = counted
+        }
+        guard let shifted else { throw EvaluationError(.dateOutOfRange) }
+        return shifted
+    }
+
+    /// The first day a working-day walk from `date` reaches that the calendar does not cover.
+    static func firstUncovered(from date: CivilDate, _ offset: Int, _ calendar: WorkingCalendar) -> CivilDate {
+        var day = date
+        for _ in 0..<4000 {
+            guard let next = day.adding(days: offset < 0 ? -1 : 1) else { return day }
+            if !calendar.covers(next) { return next }
+            day = next
+        }
+        return day
     }
 
     /// Reads a chain of slots; an absent field (or an absent record on the way)
@@ -276,13 +302,27 @@ public struct Evaluator: Sendable {
                     if better { best = candidate }
                 }
                 return best
-            case .monthsBetween, .daysBetween, .yearsBetween:
+            case .monthsBetween, .daysBetween, .yearsBetween, .workingDaysBetween:
                 guard case .date(let a) = values[0], case .date(let b) = values[1] else { return .absent }
                 switch builtin {
                 case .daysBetween: return .duration(Int64(CivilDate.daysBetween(a, b)))
                 case .monthsBetween: return .duration(Int64(CivilDate.monthsBetween(a, b)))
+                case .workingDaysBetween:
+                    guard let calendar = plan?.calendar, let count = calendar.workingDays(from: a, to: b) else {
+                        throw EvaluationError(.notInCalendar(a, calendar: plan?.calendar?.id ?? "?"))
+                    }
+                    return .duration(Int64(count))
                 default: return .duration(Int64(CivilDate.monthsBetween(a, b) / 12 * 12))
                 }
+            case .startOfMonth, .endOfMonth, .startOfYear:
+                guard case .date(let date) = values[0] else { return .absent }
+                let result: CivilDate?
+                switch builtin {
+                case .startOfMonth: result = CivilDate(year: date.year, month: date.month, day: 1)
+                case .endOfMonth: result = CivilDate(year: date.year, month: date.month, day: date.daysInMonth)
+                default: result = CivilDate(year: date.year, month: 1, day: 1)
+                }
+                return result.map(Value.date) ?? .absent
             case .year, .month, .day:
                 guard case .date(let date) = values[0] else { return .absent }
                 let part = builtin == .year ? date.year : (builtin == .month ? date.month : date.day)
@@ -296,6 +336,8 @@ public struct Evaluator: Sendable {
             case .empty, .count, .known:
                 return .absent
             }
+        } catch let error as EvaluationError {
+            throw error
         } catch {
             throw EvaluationError(.overflow)
         }

@@ -13,8 +13,42 @@ public struct Plan: Sendable {
     public let elimination: [PlannedCondition]
     /// The data checks and defaults of each record type of the schema.
     public let recordRules: [PlannedRecordRules]
+    public let alerts: [PlannedAlert]
+    public let procedures: [PlannedProcedure]
+    public let calendar: WorkingCalendar?
     /// The deepest nesting of quantifiers, to size the variable stack once.
     public let maxVariables: Int
+}
+
+public struct PlannedAlert: Sendable {
+    public let name: String
+    public let label: String?
+    public let department: String
+    /// The dated list, the filter (element bound as variable 0) and the date slot.
+    public let trigger: (list: PlanNode, filter: PlanNode?, dateSlot: Int)?
+    public let condition: PlanNode?
+    public let schedules: [(interval: ScheduleInterval, guardCondition: PlanNode?)]
+    public let months: (first: Int, last: Int)?
+    public let inputs: [TraceInput]
+}
+
+public struct PlannedProcedure: Sendable {
+    public let name: String
+    public let label: String?
+    public let decisions: Set<DecisionKind>
+    public let start: PlanNode?
+    public let steps: [PlannedStep]
+    public let deadline: Duration?
+    public let greenChannel: PlanNode?
+}
+
+public struct PlannedStep: Sendable {
+    public let name: String
+    public let label: String?
+    public let duration: Duration?
+    public let alongside: Int?
+    public let skipWhen: PlanNode?
+    public let fixedDate: CivilDate?
 }
 
 public struct PlannedValue: Sendable {

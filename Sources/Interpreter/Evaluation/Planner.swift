@@ -36,13 +36,31 @@ public enum Planner {
                     }
                 })
         }
+        let alerts = policy.alerts.map { alert in
+            PlannedAlert(name: alert.name, label: alert.label, department: alert.department,
+                         trigger: alert.trigger.map { (planner.lower($0.list), $0.filter.map { planner.lower($0) }, $0.dateSlot) },
+                         condition: alert.condition.map { planner.lower($0) },
+                         schedules: alert.schedules.map { ($0.interval, $0.guardCondition.map { planner.lower($0) }) },
+                         months: alert.months, inputs: alert.condition.map { planner.inputs(of: $0) } ?? [])
+        }
+        let procedures = policy.procedures.map { procedure in
+            PlannedProcedure(name: procedure.name, label: procedure.label,
+                             decisions: Set(procedure.decisions.compactMap { DecisionKind(rawValue: $0) }),
+                             start: procedure.start.map { planner.lower($0) },
+                             steps: procedure.steps.map { step in
+                                 PlannedStep(name: step.name, label: step.label, duration: step.duration, alongside: step.alongside,
+                                             skipWhen: step.skipWhen.map { planner.lower($0) }, fixedDate: step.fixedDate)
+                             },
+                             deadline: procedure.deadline, greenChannel: procedure.greenChannel.map { planner.lower($0) })
+        }
         let parameters = policy.parameters.enumerated().map { index, parameter in
             (name: parameter.name, value: planner.parameterValues[index] ?? .absent)
         }
         return .success(Plan(metadata: policy.metadata, schema: policy.schema, parameters: parameters, derived: derived,
                              categories: policy.categories.map(rule), exclusions: policy.exclusions.map(rule),
                              exception: policy.exception.map(rule), monitored: monitored, elimination: elimination,
-                             recordRules: recordRules, maxVariables: planner.maxDepth + 1))
+                             recordRules: recordRules, alerts: alerts, procedures: procedures, calendar: policy.calendar,
+                             maxVariables: planner.maxDepth + 1))
     }
 
     /// The state of lowering: parameter values computed so far.

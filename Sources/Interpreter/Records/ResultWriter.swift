@@ -78,15 +78,36 @@ public struct ResultWriter {
         object.add("exclusions", jsonArray(result.exclusions))
         object.add("exception", result.exception ? "true" : "false")
         object.add("elimination", "{\"eligible\":\(result.eliminationEligible ? "true" : "false"),\"blocked_by\":\(jsonArray(result.blockedBy))}")
-        object.add("alerts", "[]")
-        object.add("procedure", "[]")
-        object.add("green_channel", "false")
+        object.add("alerts", "[" + result.alerts.map(alertJSON).joined(separator: ",") + "]")
+        object.add("procedure", "[" + result.procedure.map(stepJSON).joined(separator: ",") + "]")
+        object.add("green_channel", result.greenChannel ? "true" : "false")
         object.add("missing", jsonArray(result.missing))
         object.add("warnings", jsonArray(result.warnings))
         object.add("messages", jsonArray(result.messages))
         object.add("trace", "[" + result.trace.map(traceJSON).joined(separator: ",") + "]")
         object.add("matched_category", result.matchedCategory.map(jsonString) ?? "null")
         object.add("line", result.line.map(String.init) ?? "null")
+        return object.closed
+    }
+
+    static func alertJSON(_ alert: AlertResult) -> String {
+        var object = JSONObjectWriter()
+        object.add("rule", jsonString(alert.rule))
+        object.add("department", jsonString(alert.department))
+        object.add("due", jsonString(alert.due.description))
+        object.add("label", alert.label.map(jsonString) ?? "null")
+        object.add("interval", jsonString(alert.interval))
+        object.add("event_date", alert.eventDate.map { jsonString($0.description) } ?? "null")
+        object.add("overdue", alert.overdue ? "true" : "false")
+        return object.closed
+    }
+
+    static func stepJSON(_ step: StepResult) -> String {
+        var object = JSONObjectWriter()
+        object.add("step", jsonString(step.step))
+        object.add("due", jsonString(step.due.description))
+        object.add("procedure", jsonString(step.procedure))
+        object.add("label", step.label.map(jsonString) ?? "null")
         return object.closed
     }
 
@@ -149,11 +170,14 @@ public struct ResultWriter {
                              "warnings", "messages", "line"]
 
     static func csvRow(_ result: HouseholdResult) -> String {
-        let cells = [result.id ?? "", result.policy, result.asOf.description, result.decision.rawValue, result.category ?? "",
-                     result.matchedCategory ?? "", result.exclusions.joined(separator: ";"), result.exception ? "true" : "false",
-                     result.eliminationEligible ? "true" : "false", result.blockedBy.joined(separator: ";"), "", "", "false",
-                     result.missing.joined(separator: ";"), result.warnings.joined(separator: "\n"),
-                     result.messages.joined(separator: "\n"), result.line.map(String.init) ?? ""]
+        let alerts: String = result.alerts.map { "\($0.rule)@\($0.department):\($0.due)" }.joined(separator: ";")
+        let steps: String = result.procedure.map { "\($0.step):\($0.due)" }.joined(separator: ";")
+        var cells: [String] = [result.id ?? "", result.policy, result.asOf.description, result.decision.rawValue]
+        cells += [result.category ?? "", result.matchedCategory ?? "", result.exclusions.joined(separator: ";")]
+        cells += [result.exception ? "true" : "false", result.eliminationEligible ? "true" : "false"]
+        cells += [result.blockedBy.joined(separator: ";"), alerts, steps, result.greenChannel ? "true" : "false"]
+        cells += [result.missing.joined(separator: ";"), result.warnings.joined(separator: "\n"), result.messages.joined(separator: "\n")]
+        cells.append(result.line.map(String.init) ?? "")
         return cells.map(csvCell).joined(separator: ",") + "\r\n"
     }
 

@@ -12,7 +12,91 @@ public struct CheckedPolicy: Sendable {
     public let exception: CheckedRule?
     public let monitored: CheckedMonitored?
     public let elimination: [CheckedEliminationCondition]
+    public let alerts: [CheckedAlert]
+    public let procedures: [CheckedProcedure]
+    public let calendar: WorkingCalendar?
     public let file: SourceFile
+}
+
+/// A whole number of days, working days or months.
+public struct Duration: Sendable, Equatable, CustomStringConvertible {
+    public let amount: Int64
+    public let unit: DurationUnit
+
+    public var description: String { "\(amount) \(unit.rawValue)" }
+}
+
+/// An alert: which department, when it fires, and by when it is due.
+public struct CheckedAlert: Sendable {
+    public let name: String
+    public let label: String?
+    public let department: String
+    public let trigger: CheckedTrigger?
+    public let condition: TypedExpr?
+    public let schedules: [CheckedSchedule]
+    /// The months of the year it applies in (first may be after last: `11..2`).
+    public let months: (first: Int, last: Int)?
+    public let provenance: Provenance
+}
+
+/// `on e in events where …`: the dated elements that fire an alert.
+public struct CheckedTrigger: Sendable {
+    public let list: TypedExpr
+    /// Checked with the element as variable 0.
+    public let filter: TypedExpr?
+    /// The slot of the element's `date` field.
+    public let dateSlot: Int
+}
+
+public enum ScheduleInterval: Sendable, Equatable {
+    case within(Duration)
+    case every(Duration)
+    case halfMonth
+    case month(byDay: Int?)
+    case quarter
+    case immediately
+
+    /// As written in the policy, for results and traces.
+    public var text: String {
+        switch self {
+        case .within(let duration): return "within \(duration)"
+        case .every(let duration): return "every \(duration)"
+        case .halfMonth: return "every half month"
+        case .month(let day?): return "every month by day \(day)"
+        case .month(nil): return "every month"
+        case .quarter: return "every quarter"
+        case .immediately: return "immediately"
+        }
+    }
+}
+
+public struct CheckedSchedule: Sendable {
+    public let interval: ScheduleInterval
+    public let guardCondition: TypedExpr?
+}
+
+/// A procedure: its steps, for households with the decisions it applies to.
+public struct CheckedProcedure: Sendable {
+    public let name: String
+    public let label: String?
+    /// Decision names (`include`, `eliminate`, …).
+    public let decisions: [String]
+    public let start: TypedExpr?
+    public let steps: [CheckedStep]
+    public let deadline: Duration?
+    public let greenChannel: TypedExpr?
+    public let provenance: Provenance
+}
+
+public struct CheckedStep: Sendable {
+    public let name: String
+    public let label: String?
+    public let duration: Duration?
+    /// The index of the earlier step it runs alongside.
+    public let alongside: Int?
+    public let skipWhen: TypedExpr?
+    public let fixedDate: CivilDate?
+    public let provenance: Provenance
 }
 
 /// What the header says.
@@ -23,6 +107,9 @@ public struct PolicyMetadata: Sendable {
     public let year: Int?
     public let schemaID: String
     public let document: String?
+    /// The policy this one extends, if any.
+    public let base: String?
+    public let calendarID: String?
 }
 
 /// A `param` or a `let`.

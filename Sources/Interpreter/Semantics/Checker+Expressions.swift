@@ -85,6 +85,7 @@ extension Checker {
             }
             return TypedExpr(.constant(.number(scaled)), .number(dimension), range)
         case .duration(let durationUnit, let factor):
+            if durationUnit == .workingDays { usesWorkingDays.append((file, range)) }
             guard value.isInteger, let whole = value.integerValue,
                   case (let product, false) = whole.multipliedReportingOverflow(by: factor) else {
                 report(.invalidLiteral(kind: "duration (a whole number of \(durationUnit.rawValue))", text: text), range)
@@ -445,16 +446,10 @@ extension Checker {
             return fold(TypedExpr(.binary(.divideNumbers, left, right), .number(a / b), range,
                                   isBareNumber: left.isBareNumber && right.isBareNumber))
         case (.add, .date, .duration(let unit)), (.subtract, .date, .duration(let unit)):
-            if unit == .workingDays {
-                report(.notSupportedYet("working days without a calendar"), right.range)
-                return .invalid(range)
-            }
+            if unit == .workingDays { usesWorkingDays.append((file, right.range)) }
             return TypedExpr(.binary(op == .add ? .addToDate : .subtractFromDate, left, right), .date, range)
         case (.add, .duration(let unit), .date):
-            if unit == .workingDays {
-                report(.notSupportedYet("working days without a calendar"), left.range)
-                return .invalid(range)
-            }
+            if unit == .workingDays { usesWorkingDays.append((file, left.range)) }
             return TypedExpr(.binary(.addToDate, right, left), .date, range)
         case (.add, .duration, .duration), (.subtract, .duration, .duration),
              (.add, .duration, .number), (.subtract, .duration, .number),
@@ -544,10 +539,22 @@ extension Checker {
             }
             arguments = arguments.map { adopt($0, type) }
             return TypedExpr(.call(builtin, arguments), type, range)
-        case .monthsBetween, .daysBetween, .yearsBetween:
+        case .monthsBetween, .daysBetween, .yearsBetween, .workingDaysBetween:
             guard requireCount(2...2, "two dates") else { return .invalid(range) }
             for index in 0..<2 where arguments[index].type != .date { return wrong("a date", index) }
-            return TypedExpr(.call(builtin, arguments), .duration(builtin == .daysBetween ? .days : .months), range)
+            let unit: DurationUnit
+            switch builtin {
+            case .daysBetween: unit = .days
+            case .workingDaysBetween:
+                unit = .workingDays
+                usesWorkingDays.append((file, range))
+            default: unit = .months
+            }
+            return TypedExpr(.call(builtin, arguments), .duration(unit), range)
+        case .startOfMonth, .endOfMonth, .startOfYear:
+            guard requireCount(1...1, "one date") else { return .invalid(range) }
+            guard arguments[0].type == .date else { return wrong("a date", 0) }
+            return TypedExpr(.call(builtin, arguments), .date, range)
         case .year, .month, .day:
             guard requireCount(1...1, "one date") else { return .invalid(range) }
             guard arguments[0].type == .date else { return wrong("a date", 0) }

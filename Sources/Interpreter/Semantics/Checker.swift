@@ -1,16 +1,20 @@
 import Lexer
 
-/// Checks a parsed policy against its schema: names resolve, types and units
-/// agree, the structure is complete. Runs in named passes; all diagnostics of a
-/// file are collected, not just the first.
+/// Checks a resolved policy against its schema: names resolve, types and units
+/// agree, the structure is complete. Runs in named passes; all diagnostics are
+/// collected, each pointing into the file its item comes from.
 final class Checker {
     var schema: Schema
-    let file: SourceFile
+    /// The file of the item being checked; diagnostics point into it.
+    var file: SourceFile
     var diagnostics: [Diagnostic] = []
+    var calendar: WorkingCalendar?
+    /// The header names a calendar (whose problems are reported where it is loaded).
+    var calendarDeclared = false
 
     // Values (`param` and `let`), typed on first use so that order does not matter.
-    var parameters: [ValueDeclaration] = []
-    var lets: [ValueDeclaration] = []
+    var parameters: [(declaration: ValueDeclaration, file: SourceFile)] = []
+    var lets: [(declaration: ValueDeclaration, file: SourceFile)] = []
     var valueIndex: [String: (kind: ValueDeclaration.Kind, index: Int)] = [:]
     var typedParameters: [TypedExpr?] = []
     var typedLets: [TypedExpr?] = []
@@ -22,6 +26,8 @@ final class Checker {
     /// After syntax errors, structural complaints (no category, a missing
     /// clause) may only echo them, so they are not made.
     var afterSyntaxErrors = false
+    /// Whether any expression counts working days (then a calendar is needed).
+    var usesWorkingDays: [(file: SourceFile, range: SourceRange)] = []
 
     init(schema: Schema, file: SourceFile) {
         self.schema = schema
@@ -32,40 +38,63 @@ final class Checker {
         diagnostics.append(Diagnostic(kind, file: file, range: range, related: related))
     }
 
-    // MARK: - Entry point
+    /// Runs `body` with diagnostics pointing into `file`.
+    func within<T>(_ itemFile: SourceFile, _ body: () -> T) -> T {
+        let outer = file
+        file = itemFile
+        defer { file = outer }
+        return body()
+    }
 
-    /// Checks a policy file; returns nil when there are errors.
-    static func check(_ policy: PolicyFile, schema: Schema, afterSyntaxErrors: Bool = false) -> (policy: CheckedPolicy?, diagnostics: [Diagnostic]) {
-        let checker = Checker(schema: schema, file: policy.source)
-        checker.brokenNames = policy.brokenNames
+    // MARK: - Entry points
+
+    /// Checks a policy on its own (no base policy).
+    static func check(_ policy: PolicyFile, schema: Schema, calendar: WorkingCalendar? = nil,
+                      afterSyntaxErrors: Bool = false) -> (policy: CheckedPolicy?, diagnostics: [Diagnostic]) {
+        let resolver = Resolver { _, _ in nil }
+        let (resolved, resolution) = resolver.resolve(policy, path: policy.source.path)
+        let (checked, diagnostics) = check(resolved, schema: schema, calendar: calendar, afterSyntaxErrors: afterSyntaxErrors)
+        return (resolution.hasErrors ? nil : checked, resolution + diagnostics)
+    }
+
+    /// Checks a resolved policy; returns nil when there are errors.
+    static func check(_ resolved: ResolvedPolicy, schema: Schema, calendar: WorkingCalendar?,
+                      calendarDeclared: Bool = false, afterSyntaxErrors: Bool = false) -> (policy: CheckedPolicy?, diagnostics: [Diagnostic]) {
+        let checker = Checker(schema: schema, file: resolved.leaf.source)
+        checker.brokenNames = resolved.brokenNames
         checker.afterSyntaxErrors = afterSyntaxErrors
-        let result = checker.checkPolicy(policy)
+        checker.calendar = calendar
+        checker.calendarDeclared = calendarDeclared
+        let result = checker.checkPolicy(resolved)
         return (checker.diagnostics.hasErrors ? nil : result, checker.diagnostics)
     }
 
-    func checkPolicy(_ policy: PolicyFile) -> CheckedPolicy? {
-        guard let metadata = checkHeader(policy) else { return nil }
-        collectValues(policy)
+    func checkPolicy(_ resolved: ResolvedPolicy) -> CheckedPolicy? {
+        let metadata = checkHeader(resolved)
+        checkStructure(resolved)
+        collectValues(resolved)
         let values = checkValues()
-        let rules = checkRules(policy)
-        let elimination = checkElimination(policy)
-        guard let values, let rules else { return nil }
+        let rules = checkRules(resolved)
+        let elimination = checkElimination(resolved)
+        let alerts = checkAlerts(resolved)
+        let procedures = checkProcedures(resolved)
+        if calendar == nil, !calendarDeclared, let first = usesWorkingDays.first {
+            within(first.file) { report(.workingDaysWithoutCalendar, first.range) }
+        }
+        guard let metadata, let values, let rules else { return nil }
         return CheckedPolicy(metadata: metadata, schema: schema, parameters: values.parameters, derived: values.lets,
                              categories: rules.categories, exclusions: rules.exclusions, exception: rules.exception,
-                             monitored: rules.monitored, elimination: elimination, file: file)
+                             monitored: rules.monitored, elimination: elimination, alerts: alerts, procedures: procedures,
+                             calendar: calendar, file: resolved.leaf.source)
     }
 
-    // MARK: - Pass 1: header
+    // MARK: - Pass 1: header and structure
 
-    func checkHeader(_ policy: PolicyFile) -> PolicyMetadata? {
+    func checkHeader(_ resolved: ResolvedPolicy) -> PolicyMetadata? {
+        let policy = resolved.leaf
         var headers: [Header] = []
         for declaration in policy.declarations {
-            switch declaration {
-            case .header(let header): headers.append(header)
-            case .enumeration(let node): report(.declarationNotAllowed(declaration: "enum", file: "policy"), node.name.range)
-            case .record(let node): report(.declarationNotAllowed(declaration: "record", file: "policy"), node.name.range)
-            default: break
-            }
+            if case .header(let header) = declaration { headers.append(header) }
         }
         guard let header = headers.first else {
             report(.missingHeader, SourceRange(start: 0, end: 0))
@@ -73,7 +102,7 @@ final class Checker {
         }
         for extra in headers.dropFirst() { report(.duplicateHeader, extra.id.range) }
         if header.kind != .policy {
-            report(.declarationNotAllowed(declaration: "schema", file: "policy"), header.id.range)
+            report(.declarationNotAllowed(declaration: header.kind.rawValue, file: "policy"), header.id.range)
         }
         var year: Int?
         if let written = header.year {
@@ -85,32 +114,61 @@ final class Checker {
         } else if !afterSyntaxErrors {
             report(.missingHeaderClause("year"), header.id.range)
         }
-        if header.schema == nil, !afterSyntaxErrors { report(.missingHeaderClause("schema"), header.id.range) }
+        if resolved.schemaID == nil, !afterSyntaxErrors { report(.missingHeaderClause("schema"), header.id.range) }
         if header.region.isEmpty, !afterSyntaxErrors { report(.missingHeaderClause("region"), header.id.range) }
         return PolicyMetadata(id: header.id.description, title: header.title?.value, region: header.region.map(\.value),
-                              year: year, schemaID: header.schema?.description ?? schema.id, document: header.document?.value)
+                              year: year, schemaID: resolved.schemaID ?? schema.id, document: header.document?.value,
+                              base: header.base?.description, calendarID: resolved.calendarID)
+    }
+
+    /// Declarations that belong in other kinds of files, and the one-per-file ones.
+    func checkStructure(_ resolved: ResolvedPolicy) {
+        for file in resolved.chain {
+            within(file.source) {
+                var seen: [String: Bool] = [:]
+                for declaration in file.declarations {
+                    var inner = declaration
+                    if case .override(let overridden, _) = declaration { inner = overridden }
+                    switch inner {
+                    case .enumeration(let node): report(.declarationNotAllowed(declaration: "enum", file: "policy"), node.name.range)
+                    case .record(let node): report(.declarationNotAllowed(declaration: "record", file: "policy"), node.name.range)
+                    case .calendarDay(let node):
+                        report(.declarationNotAllowed(declaration: node.isHoliday ? "holiday" : "workday", file: "policy"), node.range)
+                    case .eliminate(let node):
+                        if seen["eliminate"] != nil { report(.singleDeclaration("eliminate"), node.range) }
+                        seen["eliminate"] = true
+                    case .rule(let node) where node.kind == .monitored || node.kind == .exception:
+                        if seen[node.kind.rawValue] != nil { report(.singleDeclaration(node.kind.rawValue), node.name.range) }
+                        seen[node.kind.rawValue] = true
+                    default: break
+                    }
+                }
+            }
+        }
     }
 
     // MARK: - Pass 2: values
 
-    func collectValues(_ policy: PolicyFile) {
-        for declaration in policy.declarations {
-            guard case .value(let value) = declaration else { continue }
-            if value.name.text == "today" || Builtin(rawValue: value.name.text) != nil {
-                report(.reservedName(value.name.text), value.name.range)
-                continue
-            }
-            if valueIndex[value.name.text] != nil {
-                report(.duplicateDeclaration(value.name.text), value.name.range)
-                continue
-            }
-            switch value.kind {
-            case .param:
-                valueIndex[value.name.text] = (.param, parameters.count)
-                parameters.append(value)
-            case .let:
-                valueIndex[value.name.text] = (.let, lets.count)
-                lets.append(value)
+    func collectValues(_ resolved: ResolvedPolicy) {
+        for item in resolved.items {
+            guard case .value(let value) = item.declaration else { continue }
+            within(item.file) {
+                if value.name.text == "today" || Builtin(rawValue: value.name.text) != nil {
+                    report(.reservedName(value.name.text), value.name.range)
+                    return
+                }
+                if valueIndex[value.name.text] != nil {
+                    report(.duplicateDeclaration(value.name.text), value.name.range)
+                    return
+                }
+                switch value.kind {
+                case .param:
+                    valueIndex[value.name.text] = (.param, parameters.count)
+                    parameters.append((value, item.file))
+                case .let:
+                    valueIndex[value.name.text] = (.let, lets.count)
+                    lets.append((value, item.file))
+                }
             }
         }
         typedParameters = Array(repeating: nil, count: parameters.count)
@@ -122,20 +180,20 @@ final class Checker {
         for index in lets.indices { _ = typeOfValue(.let, index) }
         var checkedParameters: [CheckedValue] = []
         var checkedLets: [CheckedValue] = []
-        for (index, declaration) in parameters.enumerated() {
+        for (index, entry) in parameters.enumerated() {
             guard let typed = typedParameters[index] else { return nil }
-            checkedParameters.append(CheckedValue(name: declaration.name.text, expression: typed,
-                                                  provenance: declaration.provenance, range: declaration.range))
+            checkedParameters.append(CheckedValue(name: entry.declaration.name.text, expression: typed,
+                                                  provenance: entry.declaration.provenance, range: entry.declaration.range))
         }
-        for (index, declaration) in lets.enumerated() {
+        for (index, entry) in lets.enumerated() {
             guard let typed = typedLets[index] else { return nil }
-            checkedLets.append(CheckedValue(name: declaration.name.text, expression: typed,
-                                            provenance: declaration.provenance, range: declaration.range))
+            checkedLets.append(CheckedValue(name: entry.declaration.name.text, expression: typed,
+                                            provenance: entry.declaration.provenance, range: entry.declaration.range))
         }
         return (checkedParameters, checkedLets)
     }
 
-    var valueNames: [String] { parameters.map(\.name.text) + lets.map(\.name.text) }
+    var valueNames: [String] { parameters.map(\.declaration.name.text) + lets.map(\.declaration.name.text) }
 
     func hasValue(named name: String) -> Bool { valueIndex[name] != nil }
 
@@ -153,20 +211,21 @@ final class Checker {
 
     /// The type of a value, checking its expression on first use.
     func typeOfValue(_ kind: ValueDeclaration.Kind, _ index: Int) -> ValueType? {
-        let declaration = kind == .param ? parameters[index] : lets[index]
+        let entry = kind == .param ? parameters[index] : lets[index]
+        let declaration = entry.declaration
         if let done = kind == .param ? typedParameters[index] : typedLets[index] {
             return done.type.isError ? nil : done.type
         }
         if let start = inProgress.firstIndex(of: declaration.name.text) {
             let cycle = Array(inProgress[start...]) + [declaration.name.text]
-            report(.cyclicDefinition(cycle), declaration.name.range)
+            within(entry.file) { report(.cyclicDefinition(cycle), declaration.name.range) }
             return nil
         }
         inProgress.append(declaration.name.text)
         let outer = currentDeclaration
         currentDeclaration = declaration.name.text
         var scope = Scope(kind == .param ? .constant : .household)
-        let typed = check(declaration.value, &scope)
+        let typed = within(entry.file) { check(declaration.value, &scope) }
         currentDeclaration = outer
         inProgress.removeLast()
         // A value already typed during the cycle report keeps its first result.
@@ -187,49 +246,48 @@ final class Checker {
         var monitored: CheckedMonitored?
     }
 
-    func checkRules(_ policy: PolicyFile) -> Rules? {
+    func checkRules(_ resolved: ResolvedPolicy) -> Rules? {
         var rules = Rules()
         var names: Set<String> = []
-        var monitoredDeclaration: RuleDeclaration?
+        var monitoredItem: (rule: RuleDeclaration, file: SourceFile)?
         var declaredCategories = 0
-        for declaration in policy.declarations {
-            guard case .rule(let rule) = declaration else { continue }
+        for item in resolved.items {
+            guard case .rule(let rule) = item.declaration else { continue }
             if rule.kind == .category { declaredCategories += 1 }
-            if rule.kind != .monitored {
-                if names.contains(rule.name.text) {
-                    report(.duplicateDeclaration(rule.name.text), rule.name.range)
+            within(item.file) {
+                if rule.kind != .monitored {
+                    if names.contains(rule.name.text) { report(.duplicateDeclaration(rule.name.text), rule.name.range) }
+                    names.insert(rule.name.text)
                 }
-                names.insert(rule.name.text)
-            }
-            currentDeclaration = rule.name.text
-            var scope = Scope(.household)
-            guard let conditionExpr = rule.condition else {
-                if afterSyntaxErrors { continue }
-                report(.missingClause(clause: "when", in: "`\(rule.kind.rawValue) \(rule.name.text)`"), rule.name.range)
-                continue
-            }
-            let condition = checkCondition(conditionExpr, &scope)
-            let checked = CheckedRule(name: rule.name.text, label: rule.label?.value, condition: condition,
-                                      provenance: rule.provenance, range: rule.range)
-            switch rule.kind {
-            case .category: rules.categories.append(checked)
-            case .exclude: rules.exclusions.append(checked)
-            case .exception:
-                if rules.exception != nil { report(.singleDeclaration("exception"), rule.name.range) }
-                rules.exception = checked
-            case .monitored:
-                if monitoredDeclaration != nil { report(.singleDeclaration("monitored"), rule.name.range) }
-                monitoredDeclaration = rule
-                rules.monitored = CheckedMonitored(condition: condition, category: nil, categoryOfMember: [],
-                                                   provenance: rule.provenance)
+                currentDeclaration = rule.name.text
+                var scope = Scope(.household)
+                guard let conditionExpr = rule.condition else {
+                    if !afterSyntaxErrors {
+                        report(.missingClause(clause: "when", in: "`\(rule.kind.rawValue) \(rule.name.text)`"), rule.name.range)
+                    }
+                    return
+                }
+                let condition = checkCondition(conditionExpr, &scope)
+                let checked = CheckedRule(name: rule.name.text, label: rule.label?.value, condition: condition,
+                                          provenance: rule.provenance, range: rule.range)
+                switch rule.kind {
+                case .category: rules.categories.append(checked)
+                case .exclude: rules.exclusions.append(checked)
+                case .exception:
+                    // A second one in the same file is reported by `checkStructure`.
+                    rules.exception = rules.exception ?? checked
+                case .monitored:
+                    monitoredItem = (rule, item.file)
+                    rules.monitored = CheckedMonitored(condition: condition, category: nil, categoryOfMember: [], provenance: rule.provenance)
+                }
             }
         }
         currentDeclaration = nil
-        if declaredCategories == 0, !policy.declarations.isEmpty, !afterSyntaxErrors {
-            report(.noCategories, policy.header?.id.range)
+        if declaredCategories == 0, !resolved.items.isEmpty, !afterSyntaxErrors {
+            report(.noCategories, resolved.leaf.header?.id.range)
         }
-        if let monitoredDeclaration, let current = rules.monitored, let categoryExpr = monitoredDeclaration.categoryExpression {
-            rules.monitored = checkMonitoredCategory(categoryExpr, current, categories: rules.categories)
+        if let monitoredItem, let current = rules.monitored, let categoryExpr = monitoredItem.rule.categoryExpression {
+            rules.monitored = within(monitoredItem.file) { checkMonitoredCategory(categoryExpr, current, categories: rules.categories) }
         }
         return rules
     }
@@ -258,22 +316,21 @@ final class Checker {
 
     // MARK: - Pass 4: elimination
 
-    func checkElimination(_ policy: PolicyFile) -> [CheckedEliminationCondition] {
+    func checkElimination(_ resolved: ResolvedPolicy) -> [CheckedEliminationCondition] {
         var result: [CheckedEliminationCondition] = []
-        var seen = false
         var names: Set<String> = []
-        for declaration in policy.declarations {
-            guard case .eliminate(let elimination) = declaration else { continue }
-            if seen { report(.singleDeclaration("eliminate"), elimination.range) }
-            seen = true
-            for condition in elimination.conditions {
-                if names.contains(condition.name.text) { report(.duplicateDeclaration(condition.name.text), condition.name.range) }
-                names.insert(condition.name.text)
-                currentDeclaration = condition.name.text
-                var scope = Scope(.household)
-                let typed = checkCondition(condition.condition, &scope)
-                result.append(CheckedEliminationCondition(kind: condition.kind, name: condition.name.text, label: condition.label?.value,
-                                                          condition: typed, provenance: condition.provenance, range: condition.range))
+        for item in resolved.items {
+            guard case .eliminate(let elimination) = item.declaration else { continue }
+            within(item.file) {
+                for condition in elimination.conditions {
+                    if names.contains(condition.name.text) { report(.duplicateDeclaration(condition.name.text), condition.name.range) }
+                    names.insert(condition.name.text)
+                    currentDeclaration = condition.name.text
+                    var scope = Scope(.household)
+                    let typed = checkCondition(condition.condition, &scope)
+                    result.append(CheckedEliminationCondition(kind: condition.kind, name: condition.name.text, label: condition.label?.value,
+                                                              condition: typed, provenance: condition.provenance, range: condition.range))
+                }
             }
         }
         currentDeclaration = nil

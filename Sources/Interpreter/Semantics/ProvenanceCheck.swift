@@ -36,17 +36,21 @@ enum ProvenanceCheck {
 
     static func citations(in file: PolicyFile) -> [Citation] {
         var found: [Citation] = []
-        for declaration in file.declarations {
-            switch declaration {
-            case .value(let node): found += node.provenance.citations
-            case .rule(let node): found += node.provenance.citations
-            case .eliminate(let node):
-                found += node.provenance.citations
-                for condition in node.conditions { found += condition.provenance.citations }
-            default: break
-            }
-        }
+        for declaration in file.declarations { found += citations(in: declaration) }
         return found
+    }
+
+    static func citations(in declaration: Declaration) -> [Citation] {
+        switch declaration {
+        case .value(let node): return node.provenance.citations
+        case .rule(let node): return node.provenance.citations
+        case .eliminate(let node): return node.provenance.citations + node.conditions.flatMap(\.provenance.citations)
+        case .alert(let node): return node.provenance.citations
+        case .procedure(let node): return node.provenance.citations + node.steps.flatMap(\.provenance.citations)
+        case .calendarDay(let node): return node.provenance.citations
+        case .override(let inner, _): return citations(in: inner)
+        case .header, .enumeration, .record, .remove: return []
+        }
     }
 
     static func normalize(_ text: String) -> String {

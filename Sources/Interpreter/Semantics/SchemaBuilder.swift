@@ -32,6 +32,11 @@ enum SchemaBuilder {
             case .value(let node): report(.declarationNotAllowed(declaration: node.kind.rawValue, file: "schema"), node.name.range)
             case .rule(let node): report(.declarationNotAllowed(declaration: node.kind.rawValue, file: "schema"), node.name.range)
             case .eliminate(let node): report(.declarationNotAllowed(declaration: "eliminate", file: "schema"), node.range)
+            case .alert(let node): report(.declarationNotAllowed(declaration: "alert", file: "schema"), node.name.range)
+            case .procedure(let node): report(.declarationNotAllowed(declaration: "procedure", file: "schema"), node.name.range)
+            case .calendarDay(let node): report(.declarationNotAllowed(declaration: node.isHoliday ? "holiday" : "workday", file: "schema"), node.range)
+            case .override(_, let keyword): report(.declarationNotAllowed(declaration: "override", file: "schema"), keyword)
+            case .remove(let node): report(.declarationNotAllowed(declaration: "remove", file: "schema"), node.range)
             }
         }
         let enumerations = enumDeclarations.map { declaration -> EnumerationType in

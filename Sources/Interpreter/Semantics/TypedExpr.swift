@@ -55,6 +55,8 @@ public enum TypedBinary: Sendable {
 public enum Builtin: String, Sendable, CaseIterable {
     case round, floor, ceil, abs, min, max
     case monthsBetween = "months_between", daysBetween = "days_between", yearsBetween = "years_between"
+    case workingDaysBetween = "working_days_between"
+    case startOfMonth = "start_of_month", endOfMonth = "end_of_month", startOfYear = "start_of_year"
     case year, month, day
     case empty, count, known
     case residentIDValid = "resident_id_valid", residentIDBirthDate = "resident_id_birth_date"

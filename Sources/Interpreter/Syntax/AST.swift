@@ -69,6 +69,15 @@ public enum Declaration: Sendable {
     case eliminate(EliminationDeclaration)
     case enumeration(EnumDeclaration)
     case record(RecordDeclaration)
+    case alert(AlertDeclaration)
+    case procedure(ProcedureDeclaration)
+    /// `holiday` or `workday` in a calendar file.
+    case calendarDay(CalendarDayDeclaration)
+    /// `override DECLARATION` in a policy that extends another: replaces the
+    /// base's item of the same kind and name.
+    indirect case override(Declaration, keyword: SourceRange)
+    /// `remove KIND NAME`: drops the base's item.
+    case remove(RemoveDeclaration)
 
     public var range: SourceRange {
         switch self {
@@ -78,13 +87,108 @@ public enum Declaration: Sendable {
         case .eliminate(let node): return node.range
         case .enumeration(let node): return node.range
         case .record(let node): return node.range
+        case .alert(let node): return node.range
+        case .procedure(let node): return node.range
+        case .calendarDay(let node): return node.range
+        case .override(let inner, let keyword): return keyword.union(inner.range)
+        case .remove(let node): return node.range
         }
     }
 }
 
+/// `alert NAME "label" { to "department" … }`: a department must push a warning
+/// about the household, by a date its screening interval gives.
+public struct AlertDeclaration: Sendable {
+    public let name: Name
+    public let label: StringLiteral?
+    public var department: StringLiteral?
+    /// `on e in events where …`: the alert fires for matching dated elements.
+    public var trigger: AlertTrigger?
+    public var condition: Expr?
+    public var schedules: [AlertSchedule] = []
+    /// `during 9..10`: the months of the year in which the alert applies.
+    public var months: (first: Int, last: Int, range: SourceRange)?
+    public var provenance = Provenance()
+    public var range: SourceRange
+}
+
+public struct AlertTrigger: Sendable {
+    public let variable: Name
+    public let list: Expr
+    public let filter: Expr?
+    public let range: SourceRange
+}
+
+/// One screening interval of an alert, with the households it is for.
+public struct AlertSchedule: Sendable {
+    public enum Interval: Sendable, Equatable {
+        /// Within a duration of the triggering event (or of the as-of date).
+        case within(amount: String, unit: UnitSyntax)
+        /// Every duration, counted from the as-of date.
+        case every(amount: String, unit: UnitSyntax)
+        /// By the 15th or the month's last day, whichever comes first.
+        case halfMonth
+        /// By the given day of the month, or by the month's last day.
+        case month(byDay: String?)
+        /// By the last day of the quarter.
+        case quarter
+        /// The same day.
+        case immediately
+    }
+
+    public let interval: Interval
+    /// `for CONDITION`; nil with `otherwise` or alone.
+    public let guardCondition: Expr?
+    public let isOtherwise: Bool
+    public let range: SourceRange
+}
+
+/// `procedure NAME "label" { for include  step … deadline … }`.
+public struct ProcedureDeclaration: Sendable {
+    public let name: Name
+    public let label: StringLiteral?
+    /// The decisions it applies to (`include`, `eliminate`, `remove`, …).
+    public var decisions: [Name] = []
+    public var start: Expr?
+    public var steps: [ProcedureStep] = []
+    public var deadline: (amount: String, unit: UnitSyntax, range: SourceRange)?
+    public var greenChannel: Expr?
+    public var provenance = Provenance()
+    public var range: SourceRange
+}
+
+public struct ProcedureStep: Sendable {
+    public let name: Name
+    public let label: StringLiteral?
+    public var duration: (amount: String, unit: UnitSyntax)?
+    public var alongside: Name?
+    public var skipWhen: Expr?
+    /// `by 2023-06-10`: a fixed date.
+    public var fixedDate: (text: String, range: SourceRange)?
+    public var provenance = Provenance()
+    public var range: SourceRange
+}
+
+/// `holiday "春节" 2021-02-11..2021-02-17` or `workday "春节调休" 2021-02-07, 2021-02-20`.
+public struct CalendarDayDeclaration: Sendable {
+    public let isHoliday: Bool
+    public let label: StringLiteral?
+    /// Single days and inclusive ranges, as written.
+    public let days: [(first: String, last: String, range: SourceRange)]
+    public let provenance: Provenance
+    public let range: SourceRange
+}
+
+/// `remove category marginal`, `remove require min_months`.
+public struct RemoveDeclaration: Sendable {
+    public let kind: Name
+    public let name: Name
+    public let range: SourceRange
+}
+
 /// `policy ID { … }` or `schema ID { … }`: identity and metadata.
 public struct Header: Sendable {
-    public enum Kind: String, Sendable { case policy, schema }
+    public enum Kind: String, Sendable { case policy, schema, calendar }
 
     public let kind: Kind
     public let id: QualifiedID
@@ -93,6 +197,12 @@ public struct Header: Sendable {
     public var year: (value: String, range: SourceRange)?
     public var schema: QualifiedID?
     public var document: StringLiteral?
+    /// `extends hebei/2022`: the policy this one changes.
+    public var base: QualifiedID?
+    /// `calendar cn`: the working-day calendars under `calendar/cn/`.
+    public var calendar: QualifiedID?
+    /// A document cited but not kept under `sources/` (not verified).
+    public var reference: StringLiteral?
     public var clauseRanges: [String: SourceRange] = [:]
     public var range: SourceRange
 }

@@ -129,11 +129,20 @@ extension Parser {
         case .param, .let:
             return next.kind.isName && !next.followsNewline
                 && tokens[min(offset + 2, tokens.count - 1)].kind == .punctuation(.assign)
-        case .policy, .schema, .category, .exclude, .exception, .enum, .record:
+        case .policy, .schema, .calendar, .category, .exclude, .exception, .enum, .record, .alert, .procedure:
             return next.kind.isName && !next.followsNewline && braceOnSameLine(after: offset)
         case .monitored, .eliminate:
             return braceOnSameLine(after: offset)
-        case .alert, .procedure, .test, .override, .remove:
+        case .holiday, .workday:
+            guard !next.followsNewline else { return false }
+            switch next.kind {
+            case .string, .date: return true
+            default: return false
+            }
+        case .override, .remove:
+            guard !next.followsNewline, let word = next.word, let inner = Keyword(rawValue: word) else { return false }
+            return Parser.overridable.contains(inner) || inner == .require || inner == .forbid
+        case .test:
             return next.kind.isName && !next.followsNewline
         default:
             return false
@@ -151,7 +160,7 @@ extension Parser {
         let next = tokens[min(offset + 1, tokens.count - 1)]
         guard !next.followsNewline else { return false }
         switch keyword {
-        case .policy, .schema, .param, .let, .category, .exclude, .exception, .enum, .record:
+        case .policy, .schema, .calendar, .param, .let, .category, .exclude, .exception, .enum, .record, .alert, .procedure:
             return next.kind.isName
         case .monitored, .eliminate:
             if case .string = next.kind { return true }

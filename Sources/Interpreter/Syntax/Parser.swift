@@ -88,7 +88,22 @@ public struct Parser {
         case .eliminate: return parseElimination().map(Declaration.eliminate)
         case .enum: return parseEnum().map(Declaration.enumeration)
         case .record: return parseRecord().map(Declaration.record)
-        case .alert, .procedure, .test, .override, .remove, .extends, .calendar:
+        case .alert: return parseAlert().map(Declaration.alert)
+        case .procedure: return parseProcedure().map(Declaration.procedure)
+        case .calendar: return parseHeader(.calendar).map(Declaration.header)
+        case .holiday, .workday: return parseCalendarDay().map(Declaration.calendarDay)
+        case .override:
+            advance()
+            let inner = current
+            guard let innerWord = inner.word, let innerKeyword = Keyword(rawValue: innerWord),
+                  Parser.overridable.contains(innerKeyword) else {
+                reportOnce(.expected("what to override: param, let, category, exclude, exception, monitored, eliminate, alert or procedure",
+                                     found: inner.kind.description), at: inner.range)
+                return nil
+            }
+            return parseDeclaration().map { Declaration.override($0, keyword: token.range) }
+        case .remove: return parseRemove().map(Declaration.remove)
+        case .test, .extends:
             report(.notSupportedYet(word), at: token.range)
             skipReservedDeclaration()
             return nil
@@ -97,6 +112,9 @@ public struct Parser {
             return nil
         }
     }
+
+    /// What `override` may replace.
+    static let overridable: Set<Keyword> = [.param, .let, .category, .exclude, .exception, .monitored, .eliminate, .alert, .procedure]
 
     // MARK: - Header
 
@@ -107,13 +125,14 @@ public struct Parser {
         let start = current.range
         advance()
         guard let id = parseQualifiedID(what: "the \(kind.rawValue)'s id, such as `chongqing/fengdu/2021`") else { return nil }
+        var base: QualifiedID?
         if current.isWord(.extends) {
-            report(.notSupportedYet("extends"), at: current.range)
             advance()
-            _ = parseQualifiedID(what: "the id of the base policy")
+            base = parseQualifiedID(what: "the id of the policy it extends, such as `hebei/2022`")
         }
         guard let open = expect(.leftBrace, "`{` after the id") else { return nil }
         var header = Header(kind: kind, id: id, range: start)
+        header.base = base
         while !check(.rightBrace) {
             if atEnd || startsDeclaration(current) {
                 report(.unclosedBlock(opener: "the \(kind.rawValue) header"), at: open)
@@ -154,10 +173,11 @@ public struct Parser {
                     _ = parseString(what: "where in the document")
                 }
             case .calendar:
-                report(.notSupportedYet("calendar"), at: clause.range)
-                _ = parseQualifiedID(what: "the calendar id")
+                header.calendar = parseQualifiedID(what: "the calendar, such as `cn`")
+            case .reference:
+                header.reference = parseString(what: "the document referred to")
             default:
-                reportOnce(.expected("a header clause (title, region, year, schema, source)", found: clause.kind.description), at: clause.range)
+                reportOnce(.expected("a header clause (title, region, year, schema, calendar, source, reference)", found: clause.kind.description), at: clause.range)
                 synchronizeInBlock()
             }
             if panicking { synchronizeInBlock() }

@@ -66,7 +66,7 @@ import Testing
         ("let x = income.total otherwise \"none\"", "E0401"),
         ("let x = 1 in [1, \"a\"]", "E0412"),
         ("category c { when income.wage }", "E0403"),
-        ("let x = today + 5 working days", "E0204"),
+        ("let x = today + 5 working days", "E0514"),
         ("let today = 1", "E0309"),
         ("let x = 2021-02-30", "E0409"),
         ("let x = 1.5 months", "E0409"),
