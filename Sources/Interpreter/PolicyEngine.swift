@@ -81,6 +81,22 @@ public struct PolicyEngine: Sendable {
         }
     }
 
+    /// Loads every policy under a folder (schemas and calendars are skipped),
+    /// for choosing one per household. Plans are nil when any policy has errors.
+    public func loadAll(in folder: String) -> (plans: [Plan]?, diagnostics: [Diagnostic]) {
+        let (files, problems) = workspace.policyFiles(in: [folder])
+        var plans: [Plan] = []
+        var diagnostics = problems
+        for path in files {
+            let (file, _) = parse(path: path)
+            if let kind = file?.header?.kind, kind != .policy { continue }
+            let loaded = load(path: path)
+            diagnostics += loaded.diagnostics
+            if let plan = loaded.plan { plans.append(plan) }
+        }
+        return (diagnostics.hasErrors ? nil : plans, diagnostics)
+    }
+
     /// Loads policy text that is not in a file (tests, editors).
     public func load(text: String, path: String = "<text>", schema: Schema, calendar: WorkingCalendar? = nil) -> Loaded {
         let (file, syntax) = Parser.parse(SourceFile(path: path, text: text))

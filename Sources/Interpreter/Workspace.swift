@@ -102,6 +102,17 @@ public struct Workspace: Sendable {
             .first { FileManager.default.fileExists(atPath: $0) }
     }
 
+    /// The file a command-line argument names: a path to a file, or a policy
+    /// id (`hebei/laiyuan/2022`) looked for in the working directory, under
+    /// `policies/` and in `extraRoots`.
+    public func locatePolicy(_ argument: String) -> String? {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), !isDirectory.boolValue { return argument }
+        guard !argument.hasSuffix(".policy"), Workspace.isSafeID(argument) else { return nil }
+        return (["", "policies/"] + extraRoots.map { Workspace.join($0, "") }).map { $0 + argument + ".policy" }
+            .first { FileManager.default.fileExists(atPath: $0) }
+    }
+
     /// The files of a calendar (`cn` → `calendar/cn/*.policy`), from the nearest
     /// folder that has them, in order of name; nil when no folder has them.
     public func calendarFiles(_ id: String, near path: String) -> [String]? {

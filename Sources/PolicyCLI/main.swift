@@ -7,6 +7,7 @@ let status: ExitCode
 switch arguments.first {
 case "check": status = CheckCommand.run(Array(arguments.dropFirst()))
 case "eval": status = EvalCommand.run(Array(arguments.dropFirst()))
+case "show": status = ShowCommand.run(Array(arguments.dropFirst()))
 case "help":
     status = HelpCommand.run(Array(arguments.dropFirst()))
 case "--help", "-h", nil:

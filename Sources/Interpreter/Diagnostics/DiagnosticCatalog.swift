@@ -255,6 +255,9 @@ public enum DiagnosticCatalog {
         case .dateNotInCalendar(let date, let calendar):
             return Entry(code: "E0704", severity: .error, message: "no calendar of `\(calendar)` covers \(date): working days cannot be counted",
                          help: "add the year's public holidays as `calendar/\(calendar)/YEAR.policy`")
+        case .noPolicyForRegion(let region, let year, let folder):
+            return Entry(code: "E0705", severity: .error, message: "no policy in `\(folder)` covers \(region) in \(year) or before",
+                         help: "a policy covers a household when its `region` is the start of the household's and its `year` is not after the as-of date")
 
         // Provenance
         case .quoteNotInSource(let document):

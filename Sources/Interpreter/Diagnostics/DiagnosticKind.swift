@@ -106,6 +106,7 @@ public enum DiagnosticKind: Sendable {
     case divisionByZero(in: String)
     case dateOutOfRange(in: String)
     case dateNotInCalendar(date: String, calendar: String)
+    case noPolicyForRegion(region: String, year: Int, folder: String)
 
     // MARK: Provenance (W01)
     case quoteNotInSource(document: String)

@@ -88,16 +88,18 @@ extension Evaluator {
                 if let node = procedure.start, case .date(let date) = try value(node, &frame) { start = date }
                 let deadline = try procedure.deadline.map { duration throws(EvaluationError) in try shift(start, by: duration) }
                 if let node = procedure.greenChannel, case .bool(true) = try value(node, &frame) { green = true }
+                // A step begins when every step before it has ended, or with
+                // the step it runs alongside.
                 var begins: [CivilDate] = []
-                var previousEnd = start
+                var latestEnd = start
                 for step in procedure.steps {
                     var skipped = false
                     if let node = step.skipWhen, case .bool(true) = try value(node, &frame) { skipped = true }
-                    let begin = step.alongside.map { begins[$0] } ?? previousEnd
+                    let begin = step.alongside.map { begins[$0] } ?? latestEnd
                     begins.append(begin)
                     if skipped { continue }
                     let end = try step.duration.map { duration throws(EvaluationError) in try shift(begin, by: duration) } ?? begin
-                    previousEnd = end
+                    latestEnd = max(latestEnd, end)
                     let due = step.fixedDate ?? (step.duration != nil ? end : (deadline ?? begin))
                     if let deadline, due > deadline {
                         warnings.append("procedure `\(procedure.name)`: step `\(step.name)` falls due on \(due), after the deadline \(deadline)")

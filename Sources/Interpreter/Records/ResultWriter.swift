@@ -71,7 +71,7 @@ public struct ResultWriter {
     public static func json(_ result: HouseholdResult) -> String {
         var object = JSONObjectWriter()
         object.add("id", result.id.map(jsonString) ?? "null")
-        object.add("policy", jsonString(result.policy))
+        object.add("policy", result.policy.isEmpty ? "null" : jsonString(result.policy))
         object.add("as_of", jsonString(result.asOf.description))
         object.add("decision", jsonString(result.decision.rawValue))
         object.add("category", result.category.map(jsonString) ?? "null")

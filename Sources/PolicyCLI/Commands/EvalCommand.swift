@@ -4,7 +4,7 @@ import Interpreter
 /// `policy eval`: evaluate household records against a policy.
 enum EvalCommand {
     static let help = """
-    USAGE: policy eval --policy <file> [--records <file>|-] [options]
+    USAGE: policy eval (--policy <file>|<id> | --policies <folder>) [--records <file>|-] [options]
 
     Evaluates each household record against the policy and writes one result
     per record, in input order: the decision (include, exclude, not_eligible,
@@ -13,8 +13,15 @@ enum EvalCommand {
     A record that cannot be read gets decision `error` with messages naming its
     line and field; the other records are evaluated as usual.
 
+    With `--policies`, each household gets the most specific policy in the
+    folder for its region (a county's before its province's) and, of those,
+    the one of the latest year not after the as-of date; its `policy` key
+    names the one used.
+
     OPTIONS:
-      --policy <file>          the policy to apply (required)
+      --policy <file>|<id>     the policy to apply: a file, or an id such as
+                               `hebei/laiyuan/2022` (looked for under `policies/`)
+      --policies <folder>      choose the policy per household among those in the folder
       --records <file>|-       household records; `-` or no option reads standard input
       --input-format <format>  jsonl, json or csv (default: from the file name, else jsonl)
       --as-of <YYYY-MM-DD>     the date of the evaluation (default: today)
@@ -35,7 +42,7 @@ enum EvalCommand {
     static func run(_ raw: [String]) -> ExitCode {
         let arguments: Arguments
         do {
-            arguments = try Arguments(raw, valued: ["--policy", "--records", "--input-format", "--as-of", "--format", "--encoding"],
+            arguments = try Arguments(raw, valued: ["--policy", "--policies", "--records", "--input-format", "--as-of", "--format", "--encoding"],
                                       flags: ["--help", "--explain", "--bom"])
         } catch {
             return usage(error.message)
@@ -45,7 +52,12 @@ enum EvalCommand {
             return .success
         }
         guard arguments.positional.isEmpty else { return usage("unexpected argument `\(arguments.positional[0])`") }
-        guard let policyPath = arguments["--policy"] else { return usage("`--policy <file>` is required") }
+        if arguments["--policy"] != nil, arguments["--policies"] != nil {
+            return usage("give `--policy` or `--policies`, not both")
+        }
+        guard arguments["--policy"] != nil || arguments["--policies"] != nil else {
+            return usage("`--policy <file>` or `--policies <folder>` is required")
+        }
         let recordsPath = arguments["--records"] ?? "-"
         let inputFormat: InputFormat
         if let written = arguments["--input-format"] {
@@ -76,17 +88,50 @@ enum EvalCommand {
             asOf = today()
         }
 
-        let loaded = PolicyEngine().load(path: policyPath)
-        for diagnostic in loaded.diagnostics where diagnostic.severity == .error {
-            Terminal.err.write(DiagnosticRenderer.render(diagnostic))
-        }
-        guard let plan = loaded.plan else {
-            Terminal.err.write("error: the policy `\(policyPath)` has errors; run `policy check \(policyPath)`\n")
-            return .failure
+        let engine = PolicyEngine()
+        var evaluate: (RawRecord) -> HouseholdResult
+        let schema: Schema
+        if let folder = arguments["--policies"] {
+            let (plans, diagnostics) = engine.loadAll(in: folder)
+            for diagnostic in diagnostics where diagnostic.severity == .error {
+                Terminal.err.write(DiagnosticRenderer.render(diagnostic))
+            }
+            guard let plans else {
+                Terminal.err.write("error: policies under `\(folder)` have errors; run `policy check \(folder)`\n")
+                return .failure
+            }
+            guard let first = plans.first else {
+                Terminal.err.write("error: `\(folder)` holds no policy\n")
+                return .failure
+            }
+            if let other = plans.first(where: { $0.metadata.schemaID != first.metadata.schemaID }) {
+                Terminal.err.write("error: the policies read different schemas (`\(first.metadata.schemaID)` in `\(first.metadata.id)`, `\(other.metadata.schemaID)` in `\(other.metadata.id)`); give a folder whose policies read one\n")
+                return .failure
+            }
+            schema = first.schema
+            var selector = PolicySelector(plans: plans, asOf: asOf, folder: folder, explain: arguments.has("--explain"))
+            evaluate = { selector.evaluate($0) }
+        } else {
+            let written = arguments["--policy"] ?? ""
+            guard let policyPath = engine.workspace.locatePolicy(written) else {
+                Terminal.err.write("error: no policy `\(written)`: not a file, nor an id found as `\(written).policy` or `policies/\(written).policy`\n")
+                return .failure
+            }
+            let loaded = engine.load(path: policyPath)
+            for diagnostic in loaded.diagnostics where diagnostic.severity == .error {
+                Terminal.err.write(DiagnosticRenderer.render(diagnostic))
+            }
+            guard let plan = loaded.plan else {
+                Terminal.err.write("error: the policy `\(policyPath)` has errors; run `policy check \(policyPath)`\n")
+                return .failure
+            }
+            schema = plan.schema
+            var evaluator = HouseholdEvaluator(plan: plan, asOf: asOf, explain: arguments.has("--explain"))
+            evaluate = { evaluator.evaluate($0) }
         }
 
         var records: any RecordSource
-        switch openRecords(recordsPath, format: inputFormat, encoding: encoding, schema: plan.schema) {
+        switch openRecords(recordsPath, format: inputFormat, encoding: encoding, schema: schema) {
         case .success(let opened): records = opened
         case .failure(let failure):
             Terminal.err.write("error: \(failure.message)\n")
@@ -96,10 +141,9 @@ enum EvalCommand {
         var writer = ResultWriter(format: outputFormat)
         writer.csvByteOrderMark = arguments.has("--bom")
         Terminal.out.write(writer.begin())
-        var evaluator = HouseholdEvaluator(plan: plan, asOf: asOf, explain: arguments.has("--explain"))
         var count = 0
         while let record = records.next() {
-            Terminal.out.write(writer.write(evaluator.evaluate(record)))
+            Terminal.out.write(writer.write(evaluate(record)))
             count += 1
         }
         Terminal.out.write(writer.end())

@@ -10,6 +10,7 @@ enum HelpCommand {
     COMMANDS:
       check   check policy files for errors: names, types, units, syntax
       eval    evaluate household records against a policy
+      show    print a policy with everything it inherits, item by item
       help    show help for a command
 
     Run `policy <command> --help` for the options of a command.
@@ -20,6 +21,7 @@ enum HelpCommand {
         switch arguments.first {
         case "check": Terminal.out.write(CheckCommand.help)
         case "eval": Terminal.out.write(EvalCommand.help)
+        case "show": Terminal.out.write(ShowCommand.help)
         case nil: Terminal.out.write(overview)
         case let other?:
             Terminal.err.write("error: unknown command `\(other)`\n\n" + overview)

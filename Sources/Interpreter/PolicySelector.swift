@@ -1,0 +1,55 @@
+/// Chooses, for each household, the policy to apply among several (`policy
+/// eval --policies DIR`): the most specific for its region (a county's before
+/// its province's), and of those the latest year not after the as-of date.
+public struct PolicySelector {
+    public let asOf: CivilDate
+    /// Where the policies came from, for messages.
+    public let folder: String
+    private var evaluators: [HouseholdEvaluator]
+
+    public init(plans: [Plan], asOf: CivilDate, folder: String, explain: Bool = false) {
+        self.asOf = asOf
+        self.folder = folder
+        self.evaluators = plans.map { HouseholdEvaluator(plan: $0, asOf: asOf, explain: explain) }
+    }
+
+    /// The plan chosen for a region, as its index, or nil when none covers it.
+    public func choose(region: [String]) -> Int? {
+        var best: (index: Int, depth: Int, year: Int)?
+        for (index, evaluator) in evaluators.enumerated() {
+            let metadata = evaluator.plan.metadata
+            guard let year = metadata.year, year <= asOf.year else { continue }
+            let depth = metadata.region.count
+            guard depth <= region.count, Array(region.prefix(depth)) == metadata.region else { continue }
+            if let current = best, (current.depth, current.year) >= (depth, year) { continue }
+            best = (index, depth, year)
+        }
+        return best?.index
+    }
+
+    /// The region a record states: province, county, township, as far as given.
+    public static func region(of record: RawRecord) -> [String] {
+        guard case .object(let household)? = record.json, case .object(let object)? = household["region"] else { return [] }
+        var region: [String] = []
+        for key in ["province", "county", "township"] {
+            guard case .string(let name)? = object[key], !name.isEmpty else { break }
+            region.append(name)
+        }
+        return region
+    }
+
+    public mutating func evaluate(_ record: RawRecord) -> HouseholdResult {
+        let region = PolicySelector.region(of: record)
+        if let index = choose(region: region) {
+            return evaluators[index].evaluate(record)
+        }
+        var id = record.id
+        if case .object(let household)? = record.json, case .string(let written)? = household["id"] { id = written }
+        // No policy applies, so none is named.
+        var result = HouseholdResult(id: id, line: record.line, policy: "", asOf: asOf, decision: .error)
+        let written = region.isEmpty ? "a record without `region`" : region.joined(separator: " ")
+        let diagnostic = Diagnostic(.noPolicyForRegion(region: written, year: asOf.year, folder: folder))
+        result.messages = (record.errors + [diagnostic]).map { Evaluator.message($0, id: id, line: record.line) }
+        return result
+    }
+}
