@@ -25,6 +25,20 @@ enum PolicyTesting {
         return PolicyEngine().load(text: text, path: "test.policy", schema: schema)
     }
 
+    /// The shipped working-day calendar (`policies/calendar/cn/`).
+    static let calendar: WorkingCalendar = {
+        let near = Fixtures.url("policies/schema/household/v1.policy").path
+        guard let calendar = PolicyEngine().loadCalendar("cn", near: near)?.calendar else { fatalError("the shipped calendar must load") }
+        return calendar
+    }()
+
+    /// Loads `body` under a standard header, with the shipped calendar.
+    static func loadWithCalendar(_ body: String) -> PolicyEngine.Loaded {
+        let declaresCategory = body.hasPrefix("category ") || body.contains("\ncategory ")
+        let text = header + body + (declaresCategory ? "" : "\ncategory any_household { when true }\n")
+        return PolicyEngine().load(text: text, path: "test.policy", schema: schema, calendar: calendar)
+    }
+
     /// The codes of the errors and warnings `body` gives.
     static func codes(_ body: String) -> [String] {
         load(body).diagnostics.map(\.code.rawValue)
@@ -58,7 +72,7 @@ enum PolicyTesting {
     static let asOf = CivilDate(year: 2021, month: 9, day: 30)!
 
     /// Evaluates records against a loaded plan.
-    static func evaluate(_ plan: Plan, _ records: [JSONValue], explain: Bool = false) -> [HouseholdResult] {
+    static func evaluate(_ plan: Plan, _ records: [JSONValue], explain: Bool = false, asOf: CivilDate = asOf) -> [HouseholdResult] {
         var evaluator = HouseholdEvaluator(plan: plan, asOf: asOf, explain: explain)
         return records.enumerated().map { index, json in evaluator.evaluate(RawRecord(line: index + 1, json: json)) }
     }

@@ -20,11 +20,15 @@ struct CheckCommandTests {
         text = text.replacingOccurrences(of: "let has_risk = not empty(risks)", with: "let has_risk = not empty(risks")
         try text.write(to: policy, atomically: true, encoding: .utf8)
 
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lineOfUnits = try #require(lines.firstIndex { $0.hasPrefix("let below_line = total_income") }) + 1
+        let lineOfField = try #require(lines.firstIndex { $0.contains("when assets.deposit >=") }) + 1
+
         let run = try CLI.run(["check", policy.path])
         #expect(run.status == 1)
         let path = policy.path
-        #expect(run.stderr.contains("\(path):64:18: error[E0402]: units do not agree: `<` of yuan/year and yuan/person/year"))
-        #expect(run.stderr.contains("\(path):129:15: error[E0302]: unknown field `deposit` in `assets`"))
+        #expect(run.stderr.contains("\(path):\(lineOfUnits):18: error[E0402]: units do not agree: `<` of yuan/year and yuan/person/year"))
+        #expect(run.stderr.contains("\(path):\(lineOfField):15: error[E0302]: unknown field `deposit` in `assets`"))
         #expect(run.stderr.contains("did you mean `deposits`?"))
         #expect(run.stderr.contains("error[E0201]"))
         #expect(run.stderr.contains("3 errors"))

@@ -123,7 +123,7 @@ struct EvalCommandTests {
     }
 
     @Test(arguments: [
-        (["eval"], "`--policy <file>` is required"),
+        (["eval"], "`--policy <file>` or `--policies <folder>` is required"),
         (["eval", "--policy", CLI.fengdu, "--as-of", "2021-13-01"], "--as-of"),
         (["eval", "--policy", CLI.fengdu, "--format", "xml"], "--format"),
         (["eval", "--policy", CLI.fengdu, "--input-format", "xlsx"], "--input-format"),

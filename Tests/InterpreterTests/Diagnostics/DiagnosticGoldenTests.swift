@@ -47,10 +47,24 @@ import Testing
         let manager = FileManager.default
         var directory = base
         if manager.fileExists(atPath: base.appendingPathComponent(code).path) { directory = base.appendingPathComponent(code) }
-        let policy = directory.appendingPathComponent("\(code).policy")
-        let policyPath = manager.fileExists(atPath: policy.path) ? policy.path : Fixtures.url("policies/chongqing/fengdu/2021.policy").path
-        let loaded = Self.engine(for: code).load(path: policyPath)
-        let plan = try #require(loaded.plan, "\(policyPath): \(loaded.diagnostics.map(\.message))")
+        let asOf = CivilDate(year: 2021, month: 9, day: 30)!
+        // A folder with `policies/` chooses among them per household (`--policies`).
+        let folder = directory.appendingPathComponent("policies")
+        var evaluate: (RawRecord) -> HouseholdResult
+        let plan: Plan
+        if manager.fileExists(atPath: folder.path) {
+            let plans = try #require(Self.engine(for: code).loadAll(in: folder.path).plans)
+            plan = try #require(plans.first)
+            var selector = PolicySelector(plans: plans, asOf: asOf, folder: "policies")
+            evaluate = { selector.evaluate($0) }
+        } else {
+            let policy = directory.appendingPathComponent("\(code).policy")
+            let policyPath = manager.fileExists(atPath: policy.path) ? policy.path : Fixtures.url("policies/chongqing/fengdu/2021.policy").path
+            let loaded = Self.engine(for: code).load(path: policyPath)
+            plan = try #require(loaded.plan, "\(policyPath): \(loaded.diagnostics.map(\.message))")
+            var evaluator = HouseholdEvaluator(plan: plan, asOf: asOf)
+            evaluate = { evaluator.evaluate($0) }
+        }
         let csv = directory.appendingPathComponent("\(code).csv")
         var records: any RecordSource
         if manager.fileExists(atPath: csv.path) {
@@ -59,10 +73,9 @@ import Testing
             let jsonl = directory.appendingPathComponent("\(code).jsonl")
             records = JSONLinesRecordSource(reader: JSONLinesReader(source: try FileByteSource(path: jsonl.path)))
         }
-        var evaluator = HouseholdEvaluator(plan: plan, asOf: CivilDate(year: 2021, month: 9, day: 30)!)
         var lines: [String] = []
         while let record = records.next() {
-            let result = evaluator.evaluate(record)
+            let result = evaluate(record)
             lines.append("\(result.id ?? "-"): \(result.decision.rawValue)")
             lines += (result.messages + result.warnings).map { "  \($0)" }
         }
