@@ -22,11 +22,13 @@ extension Evaluator {
         var frame = makeFrame(household, today: asOf)
         do {
             try decide(plan, &frame, &result, explain: explain)
-            result.alerts = try alerts(plan, &frame, asOf: asOf)
-            let procedure = try procedure(plan, decision: result.decision, &frame, asOf: asOf)
+            var trace: [TraceEntry]? = explain ? [] : nil
+            result.alerts = try alerts(plan, &frame, asOf: asOf, trace: &trace)
+            let procedure = try procedure(plan, decision: result.decision, &frame, asOf: asOf, trace: &trace)
             result.procedure = procedure.steps
             result.greenChannel = procedure.greenChannel
             result.warnings += procedure.warnings
+            if explain { result.trace += (trace ?? []) + (try derivedTrace(plan, &frame)) }
         } catch {
             result = HouseholdResult(id: id, line: line, policy: plan.metadata.id, asOf: asOf, decision: .error)
             result.warnings = warnings
@@ -117,19 +119,6 @@ extension Evaluator {
             default: break
             }
         }
-        if explain {
-            // The derived values this household needed, with what they read: the
-            // numbers behind the rules (net income per person, …).
-            for (index, value) in plan.derived.enumerated() {
-                guard let computed = frame.derived[index] else { continue }
-                var entry = try traceEntry(kind: "let", name: value.name, label: nil, outcome: computed, inputs: value.inputs, &frame)
-                if case .bool = computed {} else {
-                    entry = TraceEntry(kind: entry.kind, rule: entry.rule, label: nil,
-                                       outcome: ValueFormatter(schema: schema).text(computed, value.type), inputs: entry.inputs, missing: entry.missing)
-                }
-                trace.append(entry)
-            }
-        }
         result.trace = trace
 
         func needsData(_ missing: Missing) {
@@ -207,7 +196,23 @@ extension Evaluator {
         return plan.categories[index].name
     }
 
-    private func traceEntry(kind: String, name: String, label: String?, outcome: Value, inputs: [TraceInput],
+    /// The derived values this household needed, with what they read: the
+    /// numbers behind the rules, alerts and steps (net income per person, …).
+    private func derivedTrace(_ plan: Plan, _ frame: inout Frame) throws(EvaluationError) -> [TraceEntry] {
+        var trace: [TraceEntry] = []
+        for (index, value) in plan.derived.enumerated() {
+            guard let computed = frame.derived[index] else { continue }
+            var entry = try traceEntry(kind: "let", name: value.name, label: nil, outcome: computed, inputs: value.inputs, &frame)
+            if case .bool = computed {} else {
+                entry = TraceEntry(kind: entry.kind, rule: entry.rule, label: nil,
+                                   outcome: ValueFormatter(schema: schema).text(computed, value.type), inputs: entry.inputs, missing: entry.missing)
+            }
+            trace.append(entry)
+        }
+        return trace
+    }
+
+    func traceEntry(kind: String, name: String, label: String?, outcome: Value, inputs: [TraceInput],
                             _ frame: inout Frame) throws(EvaluationError) -> TraceEntry {
         var shown: [TraceEntry.Input] = []
         for input in inputs {

@@ -2,11 +2,18 @@
 /// the steps still ahead for the household with their due dates.
 extension Evaluator {
     /// The alerts that fire for the household.
-    func alerts(_ plan: Plan, _ frame: inout Frame, asOf: CivilDate) throws(EvaluationError) -> [AlertResult] {
+    /// With `trace`, each alert adds whether it fired (`unknown` when its
+    /// condition hangs on a missing value) and what its condition read.
+    func alerts(_ plan: Plan, _ frame: inout Frame, asOf: CivilDate, trace: inout [TraceEntry]?) throws(EvaluationError) -> [AlertResult] {
         var fired: [AlertResult] = []
         for alert in plan.alerts {
             do {
-                if let result = try evaluateAlert(alert, &frame, asOf: asOf) { fired.append(result) }
+                let (result, outcome) = try evaluateAlert(alert, &frame, asOf: asOf)
+                if let result { fired.append(result) }
+                if trace != nil {
+                    let shown: Value = result != nil ? .bool(true) : (outcome.isUnknown ? outcome : .bool(false))
+                    trace?.append(try traceEntry(kind: "alert", name: alert.name, label: alert.label, outcome: shown, inputs: alert.inputs, &frame))
+                }
             } catch {
                 throw error.at(alert.name)
             }
@@ -14,11 +21,12 @@ extension Evaluator {
         return fired
     }
 
-    private func evaluateAlert(_ alert: PlannedAlert, _ frame: inout Frame, asOf: CivilDate) throws(EvaluationError) -> AlertResult? {
-        if let months = alert.months, !Evaluator.month(asOf.month, isIn: months) { return nil }
+    /// The alert if it fires, and the value of its condition (true when it has none).
+    private func evaluateAlert(_ alert: PlannedAlert, _ frame: inout Frame, asOf: CivilDate) throws(EvaluationError) -> (AlertResult?, Value) {
+        if let months = alert.months, !Evaluator.month(asOf.month, isIn: months) { return (nil, .bool(false)) }
         var eventDate: CivilDate?
         if let trigger = alert.trigger {
-            guard case .list(let items) = try value(trigger.list, &frame) else { return nil }
+            guard case .list(let items) = try value(trigger.list, &frame) else { return (nil, .bool(false)) }
             let listPath: String
             if case .rootPath(_, let path) = trigger.list { listPath = path } else { listPath = "list" }
             for (index, item) in items.enumerated() {
@@ -30,20 +38,23 @@ extension Evaluator {
                 if let latest = eventDate, latest >= date { continue }
                 eventDate = date
             }
-            guard eventDate != nil else { return nil }
+            guard eventDate != nil else { return (nil, .bool(false)) }
         }
+        var outcome = Value.bool(true)
         if let condition = alert.condition {
-            guard case .bool(true) = try value(condition, &frame) else { return nil }
+            outcome = try value(condition, &frame)
+            guard case .bool(true) = outcome else { return (nil, outcome) }
         }
         for schedule in alert.schedules {
             if let guardCondition = schedule.guardCondition {
                 guard case .bool(true) = try value(guardCondition, &frame) else { continue }
             }
             let due = try dueDate(schedule.interval, anchor: eventDate ?? asOf, asOf: asOf)
-            return AlertResult(rule: alert.name, label: alert.label, department: alert.department, due: due,
-                               interval: schedule.interval.text, eventDate: eventDate, overdue: due < asOf)
+            let result = AlertResult(rule: alert.name, label: alert.label, department: alert.department, due: due,
+                                     interval: schedule.interval.text, eventDate: eventDate, overdue: due < asOf)
+            return (result, outcome)
         }
-        return nil
+        return (nil, .bool(false))
     }
 
     static func month(_ month: Int, isIn range: (first: Int, last: Int)) -> Bool {
@@ -77,7 +88,8 @@ extension Evaluator {
 
     /// The steps of the procedures that apply to the decision, with due dates;
     /// whether the green channel applies; warnings for steps due after the deadline.
-    func procedure(_ plan: Plan, decision: DecisionKind, _ frame: inout Frame, asOf: CivilDate)
+    /// With `trace`, the green channel and each `skip when` add what they read and gave.
+    func procedure(_ plan: Plan, decision: DecisionKind, _ frame: inout Frame, asOf: CivilDate, trace: inout [TraceEntry]?)
         throws(EvaluationError) -> (steps: [StepResult], greenChannel: Bool, warnings: [String]) {
         var steps: [StepResult] = []
         var green = false
@@ -87,14 +99,28 @@ extension Evaluator {
                 var start = asOf
                 if let node = procedure.start, case .date(let date) = try value(node, &frame) { start = date }
                 let deadline = try procedure.deadline.map { duration throws(EvaluationError) in try shift(start, by: duration) }
-                if let node = procedure.greenChannel, case .bool(true) = try value(node, &frame) { green = true }
+                if let node = procedure.greenChannel {
+                    let outcome = try value(node, &frame)
+                    if case .bool(true) = outcome { green = true }
+                    if trace != nil {
+                        trace?.append(try traceEntry(kind: "green_channel", name: procedure.name, label: procedure.label, outcome: outcome,
+                                                     inputs: procedure.greenChannelInputs, &frame))
+                    }
+                }
                 // A step begins when every step before it has ended, or with
                 // the step it runs alongside.
                 var begins: [CivilDate] = []
                 var latestEnd = start
                 for step in procedure.steps {
                     var skipped = false
-                    if let node = step.skipWhen, case .bool(true) = try value(node, &frame) { skipped = true }
+                    if let node = step.skipWhen {
+                        let outcome = try value(node, &frame)
+                        if case .bool(true) = outcome { skipped = true }
+                        if trace != nil {
+                            trace?.append(try traceEntry(kind: "skip", name: "\(procedure.name).\(step.name)", label: step.label, outcome: outcome,
+                                                         inputs: step.skipInputs, &frame))
+                        }
+                    }
                     let begin = step.alongside.map { begins[$0] } ?? latestEnd
                     begins.append(begin)
                     if skipped { continue }

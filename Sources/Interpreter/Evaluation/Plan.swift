@@ -40,6 +40,7 @@ public struct PlannedProcedure: Sendable {
     public let steps: [PlannedStep]
     public let deadline: Duration?
     public let greenChannel: PlanNode?
+    public let greenChannelInputs: [TraceInput]
 }
 
 public struct PlannedStep: Sendable {
@@ -48,6 +49,7 @@ public struct PlannedStep: Sendable {
     public let duration: Duration?
     public let alongside: Int?
     public let skipWhen: PlanNode?
+    public let skipInputs: [TraceInput]
     public let fixedDate: CivilDate?
 }
 

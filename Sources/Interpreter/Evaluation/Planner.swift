@@ -49,9 +49,11 @@ public enum Planner {
                              start: procedure.start.map { planner.lower($0) },
                              steps: procedure.steps.map { step in
                                  PlannedStep(name: step.name, label: step.label, duration: step.duration, alongside: step.alongside,
-                                             skipWhen: step.skipWhen.map { planner.lower($0) }, fixedDate: step.fixedDate)
+                                             skipWhen: step.skipWhen.map { planner.lower($0) },
+                                             skipInputs: step.skipWhen.map { planner.inputs(of: $0) } ?? [], fixedDate: step.fixedDate)
                              },
-                             deadline: procedure.deadline, greenChannel: procedure.greenChannel.map { planner.lower($0) })
+                             deadline: procedure.deadline, greenChannel: procedure.greenChannel.map { planner.lower($0) },
+                             greenChannelInputs: procedure.greenChannel.map { planner.inputs(of: $0) } ?? [])
         }
         let parameters = policy.parameters.enumerated().map { index, parameter in
             (name: parameter.name, value: planner.parameterValues[index] ?? .absent)

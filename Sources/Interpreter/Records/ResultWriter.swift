@@ -192,12 +192,17 @@ public struct ResultWriter {
 
     // MARK: - Table
 
-    static let tableColumns = ["id", "decision", "category", "exclusions", "blocked_by", "missing / messages"]
+    static let tableColumns = ["id", "decision", "category", "exclusions", "blocked_by", "alerts (due)", "steps (due)", "missing / messages"]
 
     static func tableCells(_ result: HouseholdResult) -> [String] {
         let detail = (result.missing + result.messages).joined(separator: "; ")
-        return [result.id ?? "(line \(result.line ?? 0))", result.decision.rawValue, result.category ?? result.matchedCategory.map { "(\($0))" } ?? "",
-                result.exclusions.joined(separator: ","), result.blockedBy.joined(separator: ","), detail]
+        var decision = result.decision.rawValue
+        if result.exception { decision += " (exception)" }
+        if result.greenChannel { decision += " (green channel)" }
+        let alerts = result.alerts.map { "\($0.rule) \($0.due)" }.joined(separator: ",")
+        let steps = result.procedure.map { "\($0.step) \($0.due)" }.joined(separator: ",")
+        return [result.id ?? "(line \(result.line ?? 0))", decision, result.category ?? result.matchedCategory.map { "(\($0))" } ?? "",
+                result.exclusions.joined(separator: ","), result.blockedBy.joined(separator: ","), alerts, steps, detail]
     }
 
     /// Cells padded to their column's width (by display width, so Chinese

@@ -97,6 +97,37 @@ import Testing
         #expect(results.map(\.alerts.count) == [0, 1], "\(results.map(\.messages)) \(results.map(\.decision))")
     }
 
+    @Test func theTraceSaysWhichAlertsFiredAndWhatTheyRead() throws {
+        let plan = try #require(PolicyTesting.loadWithCalendar("""
+        let costs = income.rigid_expense
+        alert costs "刚性支出" {
+          to "乡镇"
+          when costs > 1000
+          every month
+        }
+        """).plan)
+        let results = PolicyTesting.evaluate(plan, [PolicyTesting.household(), PolicyTesting.household(["id": "h2", "income.rigid_expense": 5000])],
+                                             explain: true)
+        let unknown = try #require(results[0].trace.first { $0.kind == "alert" })
+        #expect(unknown.outcome == "unknown")
+        #expect(unknown.missing == ["income.rigid_expense"])
+        let fired = try #require(results[1].trace.first { $0.kind == "alert" })
+        #expect(fired.outcome == "true")
+        #expect(fired.inputs.map(\.name) == ["costs"])
+        // A value only an alert needed is traced too.
+        #expect(results[1].trace.contains { $0.kind == "let" && $0.rule == "costs" && $0.outcome == "5000 yuan/year" })
+    }
+
+    @Test func theTraceSaysWhyAStepWasSkipped() throws {
+        let plan = try #require(PolicyTesting.loadWithCalendar(Self.procedure).plan)
+        let household = PolicyTesting.household(["events": [] as [Any], "identification_review": ["notice_objection": false, "township_refusal_found": false]])
+        let result = PolicyTesting.evaluate(plan, [household], explain: true, asOf: Self.date("2022-09-28"))[0]
+        let skip = try #require(result.trace.first { $0.kind == "skip" })
+        #expect(skip.rule == "identification.comparison")
+        #expect(skip.outcome == "true")
+        #expect(result.trace.contains { $0.kind == "green_channel" && $0.outcome == "false" })
+    }
+
     static let procedure = """
     category marginal "边缘易致贫户" { when income.wage < 20000 }
     let nothing_found = not identification_review.notice_objection and not identification_review.township_refusal_found
