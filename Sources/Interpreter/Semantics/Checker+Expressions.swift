@@ -398,14 +398,19 @@ extension Checker {
     }
 
     func membership(_ op: BinaryOperator, _ leftExpr: Expr, _ rightExpr: Expr, _ scope: inout Scope, range: SourceRange) -> TypedExpr {
-        var left = check(leftExpr, &scope)
+        // A bare enumeration member on the left (`illness in risks`) takes
+        // its enumeration from the list, so the list is checked first.
+        var left: TypedExpr
         let right: TypedExpr
-        if isUnresolvedName(leftExpr, scope) || left.type.isError {
+        if isUnresolvedName(leftExpr, scope) {
             right = check(rightExpr, &scope)
             if let element = right.type.elementType, !element.isError {
                 left = check(leftExpr, &scope, expected: element)
+            } else {
+                left = check(leftExpr, &scope)
             }
         } else {
+            left = check(leftExpr, &scope)
             right = check(rightExpr, &scope, expected: .list(left.type))
         }
         if left.type.isError || right.type.isError { return .invalid(range) }

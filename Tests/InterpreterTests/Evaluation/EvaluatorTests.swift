@@ -139,3 +139,20 @@ import Testing
         }
     }
 }
+
+/// A bare enumeration member left of `in` takes its enumeration from the list.
+@Suite struct MembershipTests {
+    @Test(arguments: [
+        ("illness in risks", ["illness"], "true"),
+        ("unstable_employment in risks", ["illness"], "false"),
+        ("illness not in risks", ["illness"], "false"),
+        ("(disaster in risks) otherwise false", ["disaster"], "true"),
+    ])
+    func aMemberOnTheLeftOfIn(expression: String, risks: [String], expected: String) {
+        #expect(PolicyTesting.probe(expression, ["risks": risks]) == expected)
+    }
+
+    @Test func anUnknownMemberIsReportedAsOne() {
+        #expect(PolicyTesting.probe("no_such_member in risks") == "check: E0304 `no_such_member` is not a member of `risk`")
+    }
+}
