@@ -24,6 +24,12 @@ public struct HouseholdEvaluator {
         let decoded = RecordDecoder(schema: plan.schema, lenient: raw.lenient).decode(json)
         let id = decoded.id ?? raw.id
         warnings += decoded.warnings
+        let region = PolicySelector.region(of: raw)
+        let policyRegion = plan.metadata.region
+        if !region.isEmpty, !policyRegion.isEmpty, Array(region.prefix(policyRegion.count)) != policyRegion {
+            warnings.append(Diagnostic(.regionOutsidePolicy(household: region.joined(separator: " "),
+                                                            policy: policyRegion.joined(separator: " "), id: plan.metadata.id)))
+        }
         var errors = raw.errors + decoded.errors
         if let id {
             if let first = seenIDs[id] {

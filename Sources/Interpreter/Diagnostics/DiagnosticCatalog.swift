@@ -244,6 +244,9 @@ public enum DiagnosticCatalog {
                          help: "a key the schema does not declare; check its spelling")
         case .unknownColumn(let column):
             return Entry(code: "W0603", severity: .warning, message: "unknown column `\(column)` ignored")
+        case .regionOutsidePolicy(let household, let policy, let id):
+            return Entry(code: "W0604", severity: .warning, message: "the household is in \(household), outside the region of `\(id)`: \(policy)",
+                         help: "check the policy chosen, or let `--policies` choose one per household")
 
         // Evaluation
         case .arithmeticOverflow(let place):

@@ -100,6 +100,7 @@ public enum DiagnosticKind: Sendable {
     case duplicateKey(path: String)
     case unknownKey(path: String)
     case unknownColumn(String)
+    case regionOutsidePolicy(household: String, policy: String, id: String)
 
     // MARK: Evaluation (E07)
     case arithmeticOverflow(in: String)
