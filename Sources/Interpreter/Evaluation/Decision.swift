@@ -61,6 +61,8 @@ public struct StepResult: Sendable, Equatable {
     public let step: String
     public let label: String?
     public let due: CivilDate
+    /// The due date is before the as-of date (a fixed date already passed).
+    public let overdue: Bool
 }
 
 /// One rule as `--explain` shows it: what it is, what it read and what it gave.

@@ -130,7 +130,7 @@ extension Evaluator {
                     if let deadline, due > deadline {
                         warnings.append("procedure `\(procedure.name)`: step `\(step.name)` falls due on \(due), after the deadline \(deadline)")
                     }
-                    steps.append(StepResult(procedure: procedure.name, step: step.name, label: step.label, due: due))
+                    steps.append(StepResult(procedure: procedure.name, step: step.name, label: step.label, due: due, overdue: due < asOf))
                 }
             } catch {
                 throw error.at(procedure.name)

@@ -108,6 +108,7 @@ public struct ResultWriter {
         object.add("due", jsonString(step.due.description))
         object.add("procedure", jsonString(step.procedure))
         object.add("label", step.label.map(jsonString) ?? "null")
+        object.add("overdue", step.overdue ? "true" : "false")
         return object.closed
     }
 

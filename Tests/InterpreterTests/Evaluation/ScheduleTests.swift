@@ -188,6 +188,18 @@ import Testing
         #expect(result.procedure.isEmpty)
     }
 
+    @Test func aFixedDateAlreadyPassedIsOverdue() throws {
+        let plan = try #require(PolicyTesting.loadWithCalendar("""
+        procedure campaign "集中排查" {
+          for include
+          step plan "制定方案" by 2023-04-30
+          step screening "开展排查" by 2023-06-10
+        }
+        """).plan)
+        let result = PolicyTesting.evaluate(plan, [PolicyTesting.household()], asOf: Self.date("2023-05-15"))[0]
+        #expect(result.procedure.map { "\($0.step) \($0.due) \($0.overdue)" } == ["plan 2023-04-30 true", "screening 2023-06-10 false"])
+    }
+
     @Test func countingWorkingDaysOutsideTheCalendarIsAnErrorForTheHousehold() throws {
         let result = try Self.steps(asOf: "2030-03-01")
         #expect(result.decision == .error)
