@@ -59,4 +59,27 @@ struct Arguments {
     subscript(option: String) -> String? { options[option] }
 
     func has(_ flag: String) -> Bool { flags.contains(flag) }
+
+    /// What a command does with its command line first: reads it, or ends
+    /// with the help text (on `--help`, or after a usage error).
+    enum Reading {
+        case read(Arguments)
+        case done(ExitCode)
+    }
+
+    /// Reads a command's arguments; `--help` prints `help`, a usage error
+    /// prints the error and `help` on standard error.
+    static func read(_ raw: [String], valued: Set<String>, flags: Set<String>, help: String) -> Reading {
+        do {
+            let arguments = try Arguments(raw, valued: valued, flags: flags.union(["--help"]))
+            if arguments.has("--help") {
+                Terminal.out.write(help)
+                return .done(.success)
+            }
+            return .read(arguments)
+        } catch {
+            Terminal.err.write("error: \(error.message)\n\n\(help)")
+            return .done(.usage)
+        }
+    }
 }

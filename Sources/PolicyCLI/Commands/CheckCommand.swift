@@ -23,15 +23,9 @@ enum CheckCommand {
 
     static func run(_ raw: [String]) -> ExitCode {
         let arguments: Arguments
-        do {
-            arguments = try Arguments(raw, valued: [], flags: ["--help"])
-        } catch {
-            Terminal.err.write("error: \(error.message)\n\n\(help)")
-            return .usage
-        }
-        if arguments.has("--help") {
-            Terminal.out.write(help)
-            return .success
+        switch Arguments.read(raw, valued: [], flags: [], help: help) {
+        case .read(let read): arguments = read
+        case .done(let status): return status
         }
         guard !arguments.positional.isEmpty else {
             Terminal.err.write("error: give at least one file or folder to check\n\n\(help)")

@@ -41,15 +41,9 @@ enum EvalCommand {
 
     static func run(_ raw: [String]) -> ExitCode {
         let arguments: Arguments
-        do {
-            arguments = try Arguments(raw, valued: ["--policy", "--policies", "--records", "--input-format", "--as-of", "--format", "--encoding"],
-                                      flags: ["--help", "--explain", "--bom"])
-        } catch {
-            return usage(error.message)
-        }
-        if arguments.has("--help") {
-            Terminal.out.write(help)
-            return .success
+        switch Arguments.read(raw, valued: ["--policy", "--policies", "--records", "--input-format", "--as-of", "--format", "--encoding"], flags: ["--explain", "--bom"], help: help) {
+        case .read(let read): arguments = read
+        case .done(let status): return status
         }
         guard arguments.positional.isEmpty else { return usage("unexpected argument `\(arguments.positional[0])`") }
         if arguments["--policy"] != nil, arguments["--policies"] != nil {

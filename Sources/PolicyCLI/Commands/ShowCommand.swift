@@ -23,15 +23,9 @@ enum ShowCommand {
 
     static func run(_ raw: [String]) -> ExitCode {
         let arguments: Arguments
-        do {
-            arguments = try Arguments(raw, valued: [], flags: ["--help"])
-        } catch {
-            Terminal.err.write("error: \(error.message)\n\n\(help)")
-            return .usage
-        }
-        if arguments.has("--help") {
-            Terminal.out.write(help)
-            return .success
+        switch Arguments.read(raw, valued: [], flags: [], help: help) {
+        case .read(let read): arguments = read
+        case .done(let status): return status
         }
         guard arguments.positional.count == 1 else {
             Terminal.err.write("error: give one policy id or file\n\n\(help)")
