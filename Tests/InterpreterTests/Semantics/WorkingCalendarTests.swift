@@ -7,8 +7,8 @@ import Lexer
 @Suite struct WorkingCalendarTests {
     static func date(_ text: String) -> CivilDate { CivilDate.parse(text)! }
 
-    @Test func theShippedCalendarCoversTwentyTwentyToTwentyTwentyFour() {
-        for year in 2020...2024 { #expect(PolicyTesting.calendar.years.contains(year)) }
+    @Test func theShippedCalendarCoversTwentyTwentyToTwentyTwentySix() {
+        for year in 2020...2026 { #expect(PolicyTesting.calendar.years.contains(year)) }
         #expect(!PolicyTesting.calendar.covers(Self.date("2019-12-31")))
     }
 
@@ -21,6 +21,9 @@ import Lexer
         ("2021-02-11", false),  // Spring Festival
         ("2023-01-02", false),  // New Year holiday that began on 2022-12-31
         ("2020-02-01", false),  // Saturday of the extended Spring Festival of 2020
+        ("2025-02-08", true),   // Saturday worked after the Spring Festival of 2025
+        ("2026-01-04", true),   // Sunday worked after New Year 2026
+        ("2026-02-23", false),  // last day of the Spring Festival of 2026
     ])
     func whichDaysAreWorked(day: String, working: Bool) {
         #expect(PolicyTesting.calendar.isWorkingDay(Self.date(day)) == working)
@@ -41,9 +44,9 @@ import Lexer
     }
 
     @Test func aWalkOutOfTheDeclaredYearsIsRefused() {
-        #expect(PolicyTesting.calendar.adding(workingDays: 5, to: Self.date("2024-12-27")) == nil)
+        #expect(PolicyTesting.calendar.adding(workingDays: 5, to: Self.date("2026-12-28")) == nil)
         #expect(PolicyTesting.calendar.adding(workingDays: -3, to: Self.date("2020-01-02")) == nil)
-        #expect(PolicyTesting.calendar.workingDays(from: Self.date("2024-12-01"), to: Self.date("2025-01-10")) == nil)
+        #expect(PolicyTesting.calendar.workingDays(from: Self.date("2026-12-01"), to: Self.date("2027-01-10")) == nil)
     }
 
     @Test func workingDaysBetweenCountsTheDaysAfterTheFirstUpToTheLast() {
