@@ -83,6 +83,16 @@ struct ExamplesTests {
         #expect(results["ly-include-deadline-passed"]?["green_channel"] as? Bool == false)
     }
 
+    @Test func theTableShowsAlertsAndTheFirstAndLastSteps() throws {
+        let run = try CLI.run(["eval", "--policy", "hebei/laiyuan/2022", "--records", "examples/laiyuan-2022/households.jsonl",
+                               "--as-of", "2022-09-28", "--format", "table"])
+        #expect(run.status == 0)
+        let rows = run.lines
+        #expect(rows.first?.contains("alerts (due)") == true)
+        #expect(rows.contains { $0.hasPrefix("ly-include-deadline-passed ") && $0.contains("visit 2022-09-30 … county_approval 2022-10-18") })
+        #expect(rows.contains { $0.hasPrefix("ly-green-channel-disaster ") && $0.contains("include (green channel)") && $0.contains("disaster 2022-09-27") })
+    }
+
     @Test func eachHouseholdNamesThePolicyChosenForItsRegion() throws {
         let results = try Self.run("regions-2022").lines.compactMap(CLI.decode)
         let chosen = results.map { "\($0["id"] as? String ?? "?") \($0["policy"] as? String ?? "null")" }

@@ -193,7 +193,7 @@ public struct ResultWriter {
 
     // MARK: - Table
 
-    static let tableColumns = ["id", "decision", "category", "exclusions", "blocked_by", "alerts (due)", "steps (due)", "missing / messages"]
+    static let tableColumns = ["id", "decision", "category", "exclusions", "blocked_by", "alerts (due)", "steps (first … last)", "missing / messages"]
 
     static func tableCells(_ result: HouseholdResult) -> [String] {
         let detail = (result.missing + result.messages).joined(separator: "; ")
@@ -201,7 +201,12 @@ public struct ResultWriter {
         if result.exception { decision += " (exception)" }
         if result.greenChannel { decision += " (green channel)" }
         let alerts = result.alerts.map { "\($0.rule) \($0.due)" }.joined(separator: ",")
-        let steps = result.procedure.map { "\($0.step) \($0.due)" }.joined(separator: ",")
+        // The first and the last step: what comes next and when all is due.
+        var steps = ""
+        if let first = result.procedure.first, let last = result.procedure.last {
+            steps = "\(first.step) \(first.due)"
+            if result.procedure.count > 1 { steps += " … \(last.step) \(last.due)" }
+        }
         return [result.id ?? "(line \(result.line ?? 0))", decision, result.category ?? result.matchedCategory.map { "(\($0))" } ?? "",
                 result.exclusions.joined(separator: ","), result.blockedBy.joined(separator: ","), alerts, steps, detail]
     }
