@@ -35,7 +35,7 @@ import Lexer
         var withErrors = 0
         for round in 0..<300 {
             let text = Self.mutate(Self.policyText, &random)
-            let loaded = PolicyEngine().load(text: text, path: "mutant-\(round).policy", schema: PolicyTesting.schema)
+            let loaded = PolicyEngine().load(text: text, path: "mutant-\(round).policy", schema: PolicyTesting.schema, calendar: PolicyTesting.calendar)
             let length = text.unicodeScalars.count
             for diagnostic in loaded.diagnostics {
                 if let range = diagnostic.range { #expect(range.start <= length && range.end <= length) }
@@ -45,6 +45,41 @@ import Lexer
             #expect(loaded.plan != nil || loaded.diagnostics.hasErrors, "a policy without a plan must say why")
         }
         #expect(withErrors > 100, "most mutations should break the policy")
+    }
+
+    /// A county policy, its province's and a calendar, damaged in a copy of
+    /// `policies/`: inheritance, alerts, procedures and working days must
+    /// report problems, and a policy that still loads must evaluate.
+    @Test func damagedCountyProvinceAndCalendarGiveDiagnosticsNotCrashes() throws {
+        let manager = FileManager.default
+        let folder = manager.temporaryDirectory.appendingPathComponent("policy-robustness-\(UUID().uuidString)")
+        try manager.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? manager.removeItem(at: folder) }
+        let policies = folder.appendingPathComponent("policies")
+        try manager.copyItem(at: Fixtures.url("policies"), to: policies)
+        let files = ["hebei/laiyuan/2022.policy", "hebei/2022.policy", "calendar/cn/2022.policy"]
+        let originals = try files.map { try Fixtures.text("policies/\($0)") }
+        let records = try Fixtures.text("examples/laiyuan-2022/households.jsonl").split(separator: "\n").prefix(6)
+            .compactMap { try? JSONParser.parse(Array($0.utf8)).get() }
+        var random = Random(seed: 2022)
+        var loadedPlans = 0
+        for _ in 0..<60 {
+            let damaged = Int(random.next() % UInt64(files.count))
+            for (index, file) in files.enumerated() {
+                let text = index == damaged ? Self.mutate(originals[index], &random) : originals[index]
+                try text.write(to: policies.appendingPathComponent(file), atomically: true, encoding: .utf8)
+            }
+            let engine = PolicyEngine()
+            let county = policies.appendingPathComponent(files[0]).path
+            for diagnostic in engine.check(path: county) { _ = DiagnosticRenderer.render(diagnostic) }
+            let loaded = engine.load(path: county)
+            #expect(loaded.plan != nil || loaded.diagnostics.hasErrors, "a policy without a plan must say why")
+            guard let plan = loaded.plan else { continue }
+            loadedPlans += 1
+            let results = PolicyTesting.evaluate(plan, records, asOf: CivilDate(year: 2022, month: 9, day: 28)!)
+            #expect(results.count == records.count)
+        }
+        #expect(loadedPlans > 0, "some damage leaves the policy usable (comments, labels)")
     }
 
     @Test func damagedRecordsEachGetOneResult() throws {
