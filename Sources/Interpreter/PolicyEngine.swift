@@ -15,6 +15,8 @@ public struct PolicyEngine: Sendable {
     public struct Loaded: Sendable {
         public var plan: Plan?
         public var diagnostics: [Diagnostic]
+        /// The tests written in the policy's file.
+        public var tests: [CheckedTest] = []
     }
 
     /// Parses and checks a schema file.
@@ -75,7 +77,7 @@ public struct PolicyEngine: Sendable {
         let checked = checkPolicy(file, path: path)
         guard let policy = checked.policy else { return Loaded(plan: nil, diagnostics: syntax + checked.diagnostics) }
         switch Planner.plan(policy) {
-        case .success(let plan): return Loaded(plan: plan, diagnostics: syntax + checked.diagnostics)
+        case .success(let plan): return Loaded(plan: plan, diagnostics: syntax + checked.diagnostics, tests: policy.tests)
         case .failure(let error):
             return Loaded(plan: nil, diagnostics: syntax + checked.diagnostics + [Diagnostic(error.diagnosticKind, file: file.source)])
         }
@@ -104,7 +106,7 @@ public struct PolicyEngine: Sendable {
         let (policy, diagnostics) = Checker.check(file, schema: schema, calendar: calendar)
         guard let policy else { return Loaded(plan: nil, diagnostics: syntax + diagnostics) }
         switch Planner.plan(policy) {
-        case .success(let plan): return Loaded(plan: plan, diagnostics: syntax + diagnostics)
+        case .success(let plan): return Loaded(plan: plan, diagnostics: syntax + diagnostics, tests: policy.tests)
         case .failure(let error): return Loaded(plan: nil, diagnostics: syntax + diagnostics + [Diagnostic(error.diagnosticKind)])
         }
     }

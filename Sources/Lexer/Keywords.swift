@@ -12,9 +12,7 @@ public enum Keyword: String, CaseIterable, Sendable {
     // Declarations.
     case policy, schema, param, `let`, category, exclude, exception, monitored, eliminate
     case `enum`, record, check
-    case alert, procedure, override, remove, extends, calendar, holiday, workday
-    // Declarations reserved for later versions of the language.
-    case test
+    case alert, procedure, override, remove, extends, calendar, holiday, workday, test
 
     // Clauses.
     case when, source, assumption, at, require, forbid, title, region, year, overrides
@@ -22,6 +20,7 @@ public enum Keyword: String, CaseIterable, Sendable {
     case document, from, reference
     case to, within, every, half, month, quarter, immediately, during, by, day, `for`
     case step, takes, alongside, skip, deadline, green_channel, starts
+    case as_of, household, expect, due, no, decision, exclusions, blocked_by, missing
 
     /// Words that can never be used as names.
     public static let reserved: Set<Keyword> = [

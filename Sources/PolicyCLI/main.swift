@@ -8,6 +8,7 @@ switch arguments.first {
 case "check": status = CheckCommand.run(Array(arguments.dropFirst()))
 case "eval": status = EvalCommand.run(Array(arguments.dropFirst()))
 case "show": status = ShowCommand.run(Array(arguments.dropFirst()))
+case "test": status = TestCommand.run(Array(arguments.dropFirst()))
 case "help":
     status = HelpCommand.run(Array(arguments.dropFirst()))
 case "--help", "-h", nil:

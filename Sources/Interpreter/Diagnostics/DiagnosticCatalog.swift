@@ -59,8 +59,6 @@ public enum DiagnosticCatalog {
         case .unclosedBlock(let opener):
             return Entry(code: "E0203", severity: .error, message: "`{` of \(opener) is never closed",
                          label: "this block", help: "add `}` at the end of the block")
-        case .notSupportedYet(let what):
-            return Entry(code: "E0204", severity: .error, message: "`\(what)` is reserved for a later version of the language")
         case .nestingTooDeep(let limit):
             return Entry(code: "E0205", severity: .error, message: "expression nested more than \(limit) levels deep")
         case .duplicateClause(let clause):
@@ -204,6 +202,12 @@ public enum DiagnosticCatalog {
             return Entry(code: "E0525", severity: .error, message: "alert `\(name)` does not say which department it goes `to`")
         case .duplicateOtherwise:
             return Entry(code: "E0526", severity: .error, message: "only one interval may be the `otherwise` one, and it comes last")
+        case .testHouseholdInvalid(let message):
+            return Entry(code: "E0527", severity: .error, message: "the test's household: \(message)",
+                         help: "a test's household is a record of the schema, written `{ field: value … }`")
+        case .unknownTestName(let what, let name, let suggestion):
+            return Entry(code: "E0528", severity: .error, message: "the policy has no \(what) `\(name)`",
+                         help: suggestion.map { "did you mean `\($0)`?" })
 
         // Records
         case .recordSyntax(let message):

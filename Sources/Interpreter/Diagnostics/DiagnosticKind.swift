@@ -21,7 +21,6 @@ public enum DiagnosticKind: Sendable {
     case expected(String, found: String)
     case expectedDeclaration(found: String)
     case unclosedBlock(opener: String)
-    case notSupportedYet(String)
     case nestingTooDeep(limit: Int)
     case duplicateClause(String)
     case missingClause(clause: String, in: String)
@@ -81,6 +80,8 @@ public enum DiagnosticKind: Sendable {
     case invalidMonthRange(String)
     case alertWithoutDepartment(String)
     case duplicateOtherwise
+    case testHouseholdInvalid(String)
+    case unknownTestName(what: String, name: String, suggestion: String?)
 
     // MARK: Records (E06, W06)
     case recordSyntax(String)

@@ -16,6 +16,8 @@ public struct CheckedPolicy: Sendable {
     public let procedures: [CheckedProcedure]
     public let calendar: WorkingCalendar?
     public let file: SourceFile
+    /// The tests written in the policy's own file (not its base's).
+    public let tests: [CheckedTest]
 }
 
 /// A whole number of days, working days or months.

@@ -78,6 +78,7 @@ final class Checker {
         let elimination = checkElimination(resolved)
         let alerts = checkAlerts(resolved)
         let procedures = checkProcedures(resolved)
+        let tests = checkTests(resolved, metadata: metadata, rules: rules, elimination: elimination, alerts: alerts, procedures: procedures)
         if calendar == nil, !calendarDeclared, let first = usesWorkingDays.first {
             within(first.file) { report(.workingDaysWithoutCalendar, first.range) }
         }
@@ -85,7 +86,7 @@ final class Checker {
         return CheckedPolicy(metadata: metadata, schema: schema, parameters: values.parameters, derived: values.lets,
                              categories: rules.categories, exclusions: rules.exclusions, exception: rules.exception,
                              monitored: rules.monitored, elimination: elimination, alerts: alerts, procedures: procedures,
-                             calendar: calendar, file: resolved.leaf.source)
+                             calendar: calendar, file: resolved.leaf.source, tests: tests)
     }
 
     // MARK: - Pass 1: header and structure

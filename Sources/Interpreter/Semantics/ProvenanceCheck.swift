@@ -49,6 +49,7 @@ enum ProvenanceCheck {
         case .procedure(let node): return node.provenance.citations + node.steps.flatMap(\.provenance.citations)
         case .calendarDay(let node): return node.provenance.citations
         case .override(let inner, _): return citations(in: inner)
+        case .test(let node): return node.provenance.citations
         case .header, .enumeration, .record, .remove: return []
         }
     }

@@ -77,7 +77,8 @@ struct Resolver {
 
         for declaration in file.declarations {
             switch declaration {
-            case .header, .enumeration, .record, .calendarDay:
+            case .header, .enumeration, .record, .calendarDay, .test:
+                // Tests belong to their file: a county's are not its province's.
                 continue
             case .override(let inner, let keyword):
                 guard let baseID else {

@@ -37,6 +37,7 @@ enum SchemaBuilder {
             case .calendarDay(let node): report(.declarationNotAllowed(declaration: node.isHoliday ? "holiday" : "workday", file: "schema"), node.range)
             case .override(_, let keyword): report(.declarationNotAllowed(declaration: "override", file: "schema"), keyword)
             case .remove(let node): report(.declarationNotAllowed(declaration: "remove", file: "schema"), node.range)
+            case .test(let node): report(.declarationNotAllowed(declaration: "test", file: "schema"), node.name.range)
             }
         }
         let enumerations = enumDeclarations.map { declaration -> EnumerationType in

@@ -78,6 +78,9 @@ public enum Declaration: Sendable {
     indirect case override(Declaration, keyword: SourceRange)
     /// `remove KIND NAME`: drops the base's item.
     case remove(RemoveDeclaration)
+    /// `test NAME { as_of … household { … } expect … }`: an example household
+    /// and what the policy must decide for it.
+    case test(TestDeclaration)
 
     public var range: SourceRange {
         switch self {
@@ -92,6 +95,7 @@ public enum Declaration: Sendable {
         case .calendarDay(let node): return node.range
         case .override(let inner, let keyword): return keyword.union(inner.range)
         case .remove(let node): return node.range
+        case .test(let node): return node.range
         }
     }
 }
@@ -176,6 +180,53 @@ public struct CalendarDayDeclaration: Sendable {
     /// Single days and inclusive ranges, as written.
     public let days: [(first: String, last: String, range: SourceRange)]
     public let provenance: Provenance
+    public let range: SourceRange
+}
+
+/// `test NAME "label" { as_of DATE  household { … }  expect … }`.
+public struct TestDeclaration: Sendable {
+    public let name: Name
+    public let label: StringLiteral?
+    public var asOf: (text: String, range: SourceRange)?
+    public var household: RecordLiteral?
+    public var expectations: [TestExpectation] = []
+    public var provenance = Provenance()
+    public var range: SourceRange
+}
+
+/// A household written in a test, in the shape of a JSON record: `{ key: value … }`,
+/// `[ … ]`, numbers, strings, dates, `true`/`false` and bare names (enumeration members).
+public indirect enum RecordLiteral: Sendable {
+    case object([(key: Name, value: RecordLiteral)], SourceRange)
+    case list([RecordLiteral], SourceRange)
+    case number(String, SourceRange)
+    case string(String, SourceRange)
+    case date(String, SourceRange)
+    case bool(Bool, SourceRange)
+    case word(String, SourceRange)
+
+    public var range: SourceRange {
+        switch self {
+        case .object(_, let range), .list(_, let range), .number(_, let range), .string(_, let range),
+             .date(_, let range), .bool(_, let range), .word(_, let range):
+            return range
+        }
+    }
+}
+
+/// `expect decision include`, `expect no alert medical_cost`, `expect step visit due 2021-10-13`, …
+public struct TestExpectation: Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case decision, category, exclusions, blockedBy = "blocked_by", missing, alert, step
+        case greenChannel = "green_channel", exception
+    }
+
+    public let kind: Kind
+    /// `expect no alert …`: the alert (or step) must not be there.
+    public let negated: Bool
+    /// Names or paths (`income.wage`); empty for `none`.
+    public let values: [Name]
+    public let due: (text: String, range: SourceRange)?
     public let range: SourceRange
 }
 

@@ -223,20 +223,4 @@ extension Parser {
         while !atEnd, !startsDeclaration(current) { advance() }
         panicking = true
     }
-
-    /// Skips a declaration of a later version of the language: its head and, if
-    /// it has one, its block.
-    mutating func skipReservedDeclaration() {
-        advance()
-        while !atEnd, !check(.leftBrace), !startsDeclaration(current) { advance() }
-        if check(.leftBrace) {
-            var braces = 0
-            repeat {
-                if check(.leftBrace) { braces += 1 }
-                if check(.rightBrace) { braces -= 1 }
-                advance()
-            } while braces > 0 && !atEnd
-        }
-        panicking = false
-    }
 }

@@ -103,10 +103,7 @@ public struct Parser {
             }
             return parseDeclaration().map { Declaration.override($0, keyword: token.range) }
         case .remove: return parseRemove().map(Declaration.remove)
-        case .test, .extends:
-            report(.notSupportedYet(word), at: token.range)
-            skipReservedDeclaration()
-            return nil
+        case .test: return parseTest().map(Declaration.test)
         default:
             reportOnce(.expectedDeclaration(found: token.kind.description), at: token.range)
             return nil

@@ -11,6 +11,7 @@ enum HelpCommand {
       check   check policy files for errors: names, types, units, syntax
       eval    evaluate household records against a policy
       show    print a policy with everything it inherits, item by item
+      test    run the tests written in policy files
       help    show help for a command
 
     Run `policy <command> --help` for the options of a command.
@@ -22,6 +23,7 @@ enum HelpCommand {
         case "check": Terminal.out.write(CheckCommand.help)
         case "eval": Terminal.out.write(EvalCommand.help)
         case "show": Terminal.out.write(ShowCommand.help)
+        case "test": Terminal.out.write(TestCommand.help)
         case nil: Terminal.out.write(overview)
         case let other?:
             Terminal.err.write("error: unknown command `\(other)`\n\n" + overview)
