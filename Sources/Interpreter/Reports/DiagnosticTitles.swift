@@ -68,6 +68,8 @@ enum DiagnosticTitles {
         "E0524": "invalid months",
         "E0525": "alert without a department",
         "E0526": "more than one `otherwise` interval",
+        "E0527": "the test's household is not a record of the schema",
+        "E0528": "a test expects something the policy does not have",
         "E0601": "record is not readable",
         "E0602": "required field missing",
         "E0603": "wrong type",

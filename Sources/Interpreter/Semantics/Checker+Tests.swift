@@ -36,7 +36,8 @@ extension Checker {
                 let json = Checker.completed(Checker.json(literal), id: test.name.text, region: metadata?.region ?? [])
                 let decoded = RecordDecoder(schema: schema).decode(json)
                 for problem in decoded.errors + decoded.warnings {
-                    report(.testHouseholdInvalid(problem.message), literal.range)
+                    let place = Checker.recordPath(of: problem.kind).flatMap { Checker.literal(at: $0, in: literal) } ?? literal
+                    report(.testHouseholdInvalid(problem.message), place.range)
                 }
                 if decoded.errors.isEmpty { household = json }
             } else if !afterSyntaxErrors {
@@ -86,6 +87,49 @@ extension Checker {
         if let due = expectation.due, CivilDate.parse(due.text) == nil {
             report(.invalidLiteral(kind: "date", text: due.text), due.range)
         }
+    }
+
+    /// The record path a record problem names (`members[0].labour`), if any.
+    static func recordPath(of kind: DiagnosticKind) -> String? {
+        switch kind {
+        case .missingRequiredField(let path), .wrongFieldType(let path, _, _), .unknownEnumValue(let path, _, _),
+             .tooManyDecimals(let path, _), .invalidDate(let path, _), .valueOutOfRange(let path, _, _), .emptyList(let path),
+             .notAnObject(let path, _), .numberOutOfRange(let path, _), .dataCheckFailed(let path, _, _, _),
+             .duplicateKey(let path), .unknownKey(let path):
+            return path
+        default:
+            return nil
+        }
+    }
+
+    /// The part of a literal a record path names, as far as it goes: a
+    /// missing field points at the object that lacks it.
+    static func literal(at path: String, in literal: RecordLiteral) -> RecordLiteral? {
+        var current = literal
+        var steps: [String] = []
+        for piece in path.split(separator: ".") {
+            var name = Substring(piece)
+            var indices: [String] = []
+            while let open = name.lastIndex(of: "["), name.hasSuffix("]") {
+                indices.insert(String(name[name.index(after: open)..<name.index(before: name.endIndex)]), at: 0)
+                name = name[..<open]
+            }
+            steps.append(String(name))
+            steps += indices.map { "[\($0)]" }
+        }
+        for step in steps where !step.isEmpty {
+            switch current {
+            case .object(let members, _):
+                guard let member = members.first(where: { $0.key.text == step }) else { return current }
+                current = member.value
+            case .list(let items, _):
+                guard step.hasPrefix("["), let index = Int(step.dropFirst().dropLast()), items.indices.contains(index) else { return current }
+                current = items[index]
+            default:
+                return current
+            }
+        }
+        return current
     }
 
     /// The literal as the JSON a record file would hold: dates as strings,

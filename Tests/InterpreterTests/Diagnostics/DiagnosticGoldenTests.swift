@@ -98,6 +98,19 @@ import Testing
         return Array(Set(codes)).sorted()
     }
 
+    /// SARIF and GitHub reports name each code by its title in the docs.
+    @Test func everyCodeHasTheTitleItsDocumentationGives() throws {
+        let docs = try Fixtures.text("docs/diagnostics.md")
+        let pattern = try NSRegularExpression(pattern: "^### ([EW][0-9]{4}): (.+)$", options: .anchorsMatchLines)
+        var documented: [String: String] = [:]
+        for match in pattern.matches(in: docs, range: NSRange(docs.startIndex..., in: docs)) {
+            guard let code = Range(match.range(at: 1), in: docs), let title = Range(match.range(at: 2), in: docs) else { continue }
+            documented[String(docs[code])] = String(docs[title])
+        }
+        #expect(documented == DiagnosticTitles.byCode)
+        for code in Self.catalogueCodes { #expect(DiagnosticTitles.byCode[code] != nil, "\(code) has no title") }
+    }
+
     @Test func theCatalogueHasCodes() {
         #expect(Self.catalogueCodes.count > 60)
     }

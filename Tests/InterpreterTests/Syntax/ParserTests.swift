@@ -218,11 +218,49 @@ private func expression(_ text: String) -> (String, [Diagnostic]) {
         #expect(file.brokenNames.contains("b"))
     }
 
-    @Test(arguments: ["test"])
-    func reservedDeclarationsAreReportedAndSkipped(word: String) {
-        let (file, diagnostics) = parse("\(word) medical_cost \"医疗\" {\n  to \"县医保局\"\n}\ncategory y { when true }\n")
-        #expect(diagnostics.map(\.code.rawValue) == ["E0204"])
-        #expect(file.declarations.count == 1)
+    @Test func aTestDeclarationHoldsItsHouseholdAndExpectations() throws {
+        let (file, diagnostics) = parse("""
+        test marginal "边缘户" {
+          as_of 2021-09-30
+          household {
+            category: general
+            members: [{ name: "张三", labour: ordinary }, { "name": "李四", labour: weak }]
+            income: { wage: 9000, business: -1.5 }
+            monitoring: { identified_on: 2021-03-01, risk_eliminated: false }
+          }
+          expect decision include
+          expect exclusions none
+          expect missing income.wage, guarantees.safe_water
+          expect no alert medical_cost
+          expect step visit due 2021-10-13
+          expect green_channel true
+        }
+        """)
+        #expect(diagnostics.isEmpty, "\(diagnostics.map(\.message))")
+        guard case .test(let test)? = file.declarations.first else {
+            Issue.record("no test declaration")
+            return
+        }
+        #expect(test.asOf?.text == "2021-09-30")
+        guard case .object(let members, _)? = test.household else {
+            Issue.record("no household")
+            return
+        }
+        #expect(members.map(\.key.text) == ["category", "members", "income", "monitoring"])
+        let kinds = test.expectations.map { "\($0.negated ? "no " : "")\($0.kind.rawValue) \($0.values.map(\.text).joined(separator: ",")) \($0.due?.text ?? "")" }
+        #expect(kinds == ["decision include ", "exclusions  ", "missing income.wage,guarantees.safe_water ", "no alert medical_cost ",
+                          "step visit 2021-10-13", "green_channel true "])
+    }
+
+    @Test(arguments: [
+        ("test t { expect colour red }", "E0201"),
+        ("test t { household [1] }", "E0201"),
+        ("test t { expect no decision include }", "E0201"),
+        ("test t { household { a: } }", "E0201"),
+        ("test t { as_of tomorrow }", "E0201"),
+    ])
+    func malformedTestsAreSyntaxErrors(text: String, code: String) {
+        #expect(parse(text).1.map(\.code.rawValue).first == code)
     }
 
     @Test(arguments: ["(", "[", "not ", "-", "if a then "])
