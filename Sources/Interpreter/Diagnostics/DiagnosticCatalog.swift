@@ -252,6 +252,44 @@ public enum DiagnosticCatalog {
             return Entry(code: "W0604", severity: .warning, message: "the household is in \(household), outside the region of `\(id)`: \(policy)",
                          help: "check the policy chosen, or let `--policies` choose one per household")
 
+        // Lint
+        case .unusedValue(let kind, let name):
+            return Entry(code: "W0801", severity: .warning, message: "\(kind) `\(name)` is never used",
+                         help: "remove it, or use it in the rule it was meant for")
+        case .parameterWithoutSource(let name):
+            return Entry(code: "W0802", severity: .warning, message: "param `\(name)` has no source sentence and no assumption",
+                         help: "quote the sentence that gives the number with `source \"…\"`, or say where it comes from with `assumption \"…\"`")
+        case .literalInRule(let text):
+            return Entry(code: "W0803", severity: .warning, message: "the amount `\(text)` is written inside a rule",
+                         help: "declare it as a `param` with its source sentence, so that next year's change is one line")
+        case .categoryNeverMatches(let name, let earlier):
+            return Entry(code: "W0804", severity: .warning, message: "category `\(name)` can never match: `\(earlier)` before it always does",
+                         help: "categories are tried in order and the first that holds wins")
+        case .overrideSameAsBase(let what):
+            return Entry(code: "W0805", severity: .warning, message: "the override of \(what) changes nothing",
+                         help: "it is written as in the base policy; remove the override")
+        case .metadataDisagreesWithPath(let what, let written, let expected, let from):
+            return Entry(code: "W0806", severity: .warning, message: "\(what) `\(written)` disagrees with \(from), which gives `\(expected)`",
+                         help: "a policy's id is its path under `policies/` without `.policy`; its year is the id's last part")
+        case .untested(let what):
+            return Entry(code: "W0807", severity: .warning, message: "no test exercises \(what)",
+                         help: "add a `test` whose household makes it hold (or block, or fire); `policy test --coverage` lists them all")
+        case .noTests(let id):
+            return Entry(code: "W0807", severity: .warning, message: "policy `\(id)` has no tests",
+                         help: "add `test` declarations: households from the source's sentences, with the decision they must get")
+        case .testAssertsNothing(let name):
+            return Entry(code: "W0808", severity: .warning, message: "test `\(name)` expects nothing but that the household is evaluated",
+                         help: "say what the policy must decide: `expect decision …`, `expect category …`, `expect alert …`")
+        case .mixedScripts(let name, let scripts):
+            return Entry(code: "W0809", severity: .warning, message: "the name `\(name)` mixes scripts (\(scripts))",
+                         help: "write a name in one script: letters that look alike in two scripts make different names")
+        case .confusableNames(let name, let other):
+            return Entry(code: "W0809", severity: .warning, message: "the names `\(name)` and `\(other)` look alike",
+                         help: "full-width letters and letters of other scripts that look alike make different names; rename one")
+        case .yearGap(let region, let missing, let before, let after):
+            return Entry(code: "W0810", severity: .warning, message: "\(region) has policies for \(before) and \(after) but none for \(missing)",
+                         help: "add the missing year's policy (it may `extends` the previous year's and change only what changed)")
+
         // Evaluation
         case .arithmeticOverflow(let place):
             return Entry(code: "E0701", severity: .error, message: "arithmetic overflow in `\(place)`")

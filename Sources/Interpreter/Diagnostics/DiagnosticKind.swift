@@ -103,6 +103,20 @@ public enum DiagnosticKind: Sendable {
     case unknownColumn(String)
     case regionOutsidePolicy(household: String, policy: String, id: String)
 
+    // Lint
+    case unusedValue(kind: String, name: String)
+    case parameterWithoutSource(String)
+    case literalInRule(String)
+    case categoryNeverMatches(name: String, earlier: String)
+    case overrideSameAsBase(String)
+    case metadataDisagreesWithPath(what: String, written: String, expected: String, from: String)
+    case untested(String)
+    case noTests(String)
+    case testAssertsNothing(String)
+    case mixedScripts(name: String, scripts: String)
+    case confusableNames(String, String)
+    case yearGap(region: String, missing: String, before: Int, after: Int)
+
     // MARK: Evaluation (E07)
     case arithmeticOverflow(in: String)
     case divisionByZero(in: String)

@@ -41,7 +41,8 @@ public enum Planner {
                          trigger: alert.trigger.map { (planner.lower($0.list), $0.filter.map { planner.lower($0) }, $0.dateSlot) },
                          condition: alert.condition.map { planner.lower($0) },
                          schedules: alert.schedules.map { ($0.interval, $0.guardCondition.map { planner.lower($0) }) },
-                         months: alert.months, inputs: alert.condition.map { planner.inputs(of: $0) } ?? [])
+                         months: alert.months, inputs: planner.inputs(of: [alert.trigger?.filter, alert.condition].compactMap { $0 }
+                                                                          + alert.schedules.compactMap(\.guardCondition)))
         }
         let procedures = policy.procedures.map { procedure in
             PlannedProcedure(name: procedure.name, label: procedure.label,
@@ -165,6 +166,15 @@ public enum Planner {
             case .subtractDurations: return .durationArithmetic(subtract: true, a, b)
             case .scaleDuration: return .scaleDuration(a, by: b)
             }
+        }
+
+        /// The inputs of several expressions, each once.
+        mutating func inputs(of exprs: [TypedExpr]) -> [TraceInput] {
+            var found: [TraceInput] = []
+            for expr in exprs {
+                for input in inputs(of: expr) where !found.contains(where: { $0.name == input.name }) { found.append(input) }
+            }
+            return found
         }
 
         /// The parameters, values and household fields a condition reads directly.

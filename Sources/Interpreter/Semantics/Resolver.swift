@@ -24,6 +24,8 @@ public struct ResolvedItem: Sendable {
     public let replaces: SourceFile?
     /// The policy id of the file.
     public let policyID: String
+    /// The declaration it replaced, when it is an override.
+    public var replaced: Declaration? = nil
 }
 
 /// Resolves inheritance (`extends`, `override`, `remove`).
@@ -91,7 +93,8 @@ struct Resolver {
                         report(.nothingToOverride(what: Resolver.describe(key), base: baseID), piece.range)
                         continue
                     }
-                    items[index] = ResolvedItem(declaration: piece, file: file.source, replaces: items[index].file, policyID: id)
+                    items[index] = ResolvedItem(declaration: piece, file: file.source, replaces: items[index].file, policyID: id,
+                                                replaced: items[index].declaration)
                 }
             case .remove(let removal):
                 guard let baseID else {

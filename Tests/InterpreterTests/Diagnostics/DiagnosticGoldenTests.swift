@@ -33,7 +33,13 @@ import Testing
     @Test(arguments: policyFixtures)
     func policyFixtureReportsItsCode(code: String) throws {
         let path = Fixtures.url("\(Self.folder)/\(code).policy").path
-        let diagnostics = Self.engine(for: code).check(path: path)
+        var diagnostics = Self.engine(for: code).check(path: path)
+        if code.hasPrefix("W08") {
+            // Lint: the fixture, with the policies of a folder of the same name (W0810's other years).
+            let folder = Fixtures.url("\(Self.folder)/\(code)")
+            let others = Self.engine(for: code).workspace.policyFiles(in: [folder.path]).files
+            diagnostics += Self.engine(for: code).lint(files: [path] + (FileManager.default.fileExists(atPath: folder.path) ? others : []))
+        }
         let rendered = Fixtures.relativize(DiagnosticRenderer.render(diagnostics))
         #expect(diagnostics.contains { $0.code.rawValue == code }, "\(code).policy gives \(diagnostics.map(\.code.rawValue))")
         if let difference = try Fixtures.compareGolden(rendered, "\(Self.folder)/\(code).expected") {
