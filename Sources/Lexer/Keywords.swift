@@ -20,7 +20,7 @@ public enum Keyword: String, CaseIterable, Sendable {
     case document, from, reference
     case to, within, every, half, month, quarter, immediately, during, by, day, `for`
     case step, takes, alongside, skip, deadline, green_channel, starts
-    case as_of, household, expect, due, no, decision, exclusions, blocked_by, missing
+    case as_of, household, expect, due, no, decision, exclusions, blocked_by, missing, next
 
     /// Words that can never be used as names.
     public static let reserved: Set<Keyword> = [

@@ -57,10 +57,10 @@ struct ExamplesTests {
         ("ly-freshman-in-september", ["教育部门 2022-09-28"]),                  // ⑤ September–October, in real time
         ("ly-medical-spending-over-20000", ["医保部门 2022-09-30", "卫健局 2022-10-05"]), // ⑥ by the 5th
         ("ly-uninsured-member", ["卫健局 2022-10-05"]),                         // ⑥
-        ("ly-spending-this-month-not-counted", ["医保部门 2022-09-30"]),        // ⑥ counts to the end of last month
-        ("ly-traffic-accident-last-month", ["公安局 2022-10-05"]),              // ⑦
-        ("ly-traffic-accident-this-month", []),                                 // ⑦ next month's push
-        ("ly-online-report-and-petition", ["乡村振兴局 2022-10-05", "网信办 2022-10-05"]), // ⑧ ⑨
+        ("ly-spending-this-month-counts-for-next-push", ["医保部门 2022-09-30", "卫健局 2022-10-05"]), // ⑥ to the end of September for 10-05
+        ("ly-traffic-accident-last-month", ["公安局 2022-09-05"]),              // ⑦ August's, due 09-05: overdue
+        ("ly-traffic-accident-this-month", ["公安局 2022-10-05"]),              // ⑦ September's, by 10-05
+        ("ly-online-report-and-petition", ["乡村振兴局 2022-09-05", "网信办 2022-09-05"]), // ⑧ ⑨ August's: overdue
         ("ly-event-after-as-of-ignored", []),
         ("ly-not-eligible-no-alert", []),
     ])

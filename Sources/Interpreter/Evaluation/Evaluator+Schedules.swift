@@ -81,6 +81,9 @@ extension Evaluator {
             if thisMonth >= asOf { return thisMonth }
             guard let next = asOf.adding(months: 1) else { throw EvaluationError(.dateOutOfRange) }
             return try day(next.year, next.month, dayOfMonth)
+        case .nextMonth(let dayOfMonth):
+            guard let next = anchor.adding(months: 1) else { throw EvaluationError(.dateOutOfRange) }
+            return try day(next.year, next.month, dayOfMonth)
         case .quarter:
             return try day(asOf.year, (asOf.month - 1) / 3 * 3 + 3, 31)
         }

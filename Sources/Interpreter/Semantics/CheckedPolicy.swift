@@ -55,6 +55,7 @@ public enum ScheduleInterval: Sendable, Equatable {
     case every(Duration)
     case halfMonth
     case month(byDay: Int?)
+    case nextMonth(byDay: Int)
     case quarter
     case immediately
 
@@ -66,6 +67,7 @@ public enum ScheduleInterval: Sendable, Equatable {
         case .halfMonth: return "every half month"
         case .month(let day?): return "every month by day \(day)"
         case .month(nil): return "every month"
+        case .nextMonth(let day): return "next month by day \(day)"
         case .quarter: return "every quarter"
         case .immediately: return "immediately"
         }

@@ -81,12 +81,18 @@ extension Checker {
         case .immediately: return .immediately
         case .month(let day):
             guard let day else { return .month(byDay: nil) }
-            guard let value = Int(day), (1...31).contains(value) else {
-                report(.invalidLiteral(kind: "day of the month", text: day), range)
-                return nil
-            }
-            return .month(byDay: value)
+            return dayOfMonth(day, range: range).map { .month(byDay: $0) }
+        case .nextMonth(let day):
+            return dayOfMonth(day, range: range).map { .nextMonth(byDay: $0) }
         }
+    }
+
+    func dayOfMonth(_ text: String, range: SourceRange) -> Int? {
+        guard let value = Int(text), (1...31).contains(value) else {
+            report(.invalidLiteral(kind: "day of the month", text: text), range)
+            return nil
+        }
+        return value
     }
 
     /// A whole number of days, working days or months.

@@ -134,6 +134,8 @@ public struct AlertSchedule: Sendable {
         case halfMonth
         /// By the given day of the month, or by the month's last day.
         case month(byDay: String?)
+        /// By the given day of the month after the event's (or the as-of date's) month.
+        case nextMonth(byDay: String)
         /// By the last day of the quarter.
         case quarter
         /// The same day.

@@ -67,12 +67,23 @@ extension Parser {
         return alert
     }
 
-    /// schedule = "within" number unit | "immediately"
+    /// schedule = "within" number unit | "immediately" | "next" "month" "by" "day" number
     ///          | "every" (number unit | "half" "month" | "month" ("by" "day" number)? | "quarter")
     mutating func parseInterval() -> AlertSchedule.Interval? {
         if current.isWord(.immediately) {
             advance()
             return .immediately
+        }
+        if current.isWord(.next) {
+            advance()
+            guard expectWord(.month, "`month` after `next`, as in `next month by day 5`"), expectWord(.by, "`by` after `next month`"),
+                  expectWord(.day, "`day` after `by`, as in `next month by day 5`") else { return nil }
+            guard case .number(let text) = current.kind else {
+                reportOnce(.expected("the day of the month", found: current.kind.description), at: current.range)
+                return nil
+            }
+            advance()
+            return .nextMonth(byDay: text)
         }
         if current.isWord(.within) {
             advance()

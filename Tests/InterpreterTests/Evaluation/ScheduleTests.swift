@@ -37,6 +37,9 @@ import Testing
         ("every month by day 5", "2021-09-20", "2021-10-05", "2021-10-05"),
         ("every month by day 5", "2021-09-20", "2021-10-06", "2021-11-05"),
         ("every month by day 31", "2021-09-20", "2021-11-02", "2021-11-30"),  // clamped to the month's end
+        ("next month by day 5", "2021-08-15", "2021-09-28", "2021-09-05"),  // an August event is pushed by 09-05: overdue
+        ("next month by day 5", "2021-09-20", "2021-09-28", "2021-10-05"),
+        ("next month by day 5", "2021-12-31", "2022-01-03", "2022-01-05"),  // over the new year
         ("every quarter", "2021-08-01", "2021-08-01", "2021-09-30"),
         ("every quarter", "2021-09-20", "2021-10-01", "2021-12-31"),
         ("immediately", "2021-09-20", "2021-09-30", "2021-09-30"),
