@@ -12,6 +12,7 @@ enum HelpCommand {
       eval    evaluate household records against a policy
       show    print a policy with everything it inherits, item by item
       test    run the tests written in policy files
+      fmt     lay policy files out the one canonical way
       help    show help for a command
 
     Run `policy <command> --help` for the options of a command.
@@ -24,6 +25,7 @@ enum HelpCommand {
         case "eval": Terminal.out.write(EvalCommand.help)
         case "show": Terminal.out.write(ShowCommand.help)
         case "test": Terminal.out.write(TestCommand.help)
+        case "fmt": Terminal.out.write(FmtCommand.help)
         case nil: Terminal.out.write(overview)
         case let other?:
             Terminal.err.write("error: unknown command `\(other)`\n\n" + overview)
