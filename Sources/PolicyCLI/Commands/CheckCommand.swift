@@ -38,14 +38,7 @@ enum CheckCommand {
         case .read(let read): arguments = read
         case .done(let status): return status
         }
-        var format = ReportFormat.text
-        if let written = arguments["--format"] {
-            guard let known = ReportFormat(rawValue: written) else {
-                Terminal.err.write("error: `--format` is text, json, github or sarif, not `\(written)`\n\n\(help)")
-                return .usage
-            }
-            format = known
-        }
+        guard let format = arguments.reportFormat(help: help) else { return .usage }
         guard !arguments.positional.isEmpty else {
             Terminal.err.write("error: give at least one file or folder to check\n\n\(help)")
             return .usage

@@ -36,14 +36,7 @@ enum TestCommand {
         case .read(let read): arguments = read
         case .done(let status): return status
         }
-        var format = ReportFormat.text
-        if let written = arguments["--format"] {
-            guard let known = ReportFormat(rawValue: written) else {
-                Terminal.err.write("error: `--format` is text, json, github or sarif, not `\(written)`\n\n\(help)")
-                return .usage
-            }
-            format = known
-        }
+        guard let format = arguments.reportFormat(help: help) else { return .usage }
         let engine = PolicyEngine()
         let paths = arguments.positional.isEmpty ? ["policies"] : arguments.positional
         let (files, problems) = engine.workspace.policyFiles(in: paths)
