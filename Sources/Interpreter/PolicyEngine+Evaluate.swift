@@ -1,13 +1,13 @@
 /// Evaluating a stream of records: each record is read, checked against the
 /// schema and decided on its own, so a bad record gets `decision: error` and
 /// the others go on. One result per record, in input order.
-public struct HouseholdEvaluator {
+public struct HouseholdEvaluator: Sendable {
     public let plan: Plan
     public let asOf: CivilDate
     public let explain: Bool
     private let evaluator: Evaluator
     /// First line of each household id, to refuse duplicates in one input.
-    private var seenIDs: [String: Int] = [:]
+    private var seenIDs = DuplicateIDs()
 
     public init(plan: Plan, asOf: CivilDate, explain: Bool = false) {
         self.plan = plan
@@ -16,7 +16,15 @@ public struct HouseholdEvaluator {
         self.evaluator = Evaluator(plan: plan)
     }
 
+    /// Evaluates the next record of an input (refusing an id already used in it).
     public mutating func evaluate(_ raw: RawRecord) -> HouseholdResult {
+        evaluate(raw, firstLineOfID: seenIDs.firstLine(of: raw))
+    }
+
+    /// Evaluates one record on its own; `firstLineOfID` is the line where its id
+    /// was used before in the same input, if it was. Safe to call from several
+    /// threads at once.
+    public func evaluate(_ raw: RawRecord, firstLineOfID: Int?) -> HouseholdResult {
         var warnings = raw.warnings
         guard let json = raw.json else {
             return failure(id: raw.id, line: raw.line, errors: raw.errors, warnings: warnings)
@@ -31,12 +39,8 @@ public struct HouseholdEvaluator {
                                                             policy: policyRegion.joined(separator: " "), id: plan.metadata.id)))
         }
         var errors = raw.errors + decoded.errors
-        if let id {
-            if let first = seenIDs[id] {
-                errors.append(Diagnostic(.duplicateHouseholdID(id, firstLine: first)))
-            } else {
-                seenIDs[id] = raw.line
-            }
+        if let id, let first = firstLineOfID {
+            errors.append(Diagnostic(.duplicateHouseholdID(id, firstLine: first)))
         }
         guard errors.isEmpty, let record = decoded.record else {
             return failure(id: id, line: raw.line, errors: errors, warnings: warnings)
@@ -60,5 +64,33 @@ public struct HouseholdEvaluator {
     /// `warning[W0601]: unknown key `income.wages` ignored`
     static func warningText(_ diagnostic: Diagnostic) -> String {
         "\(diagnostic.severity.rawValue)[\(diagnostic.code)]: \(diagnostic.message)"
+    }
+}
+
+/// The ids seen so far in one input: a household id used twice is an error
+/// for the second record (and later ones), naming the first line.
+public struct DuplicateIDs: Sendable {
+    private var firstLines: [String: Int] = [:]
+
+    public init() {}
+
+    /// The line where this record's id was first used, or nil (and the id is remembered).
+    public mutating func firstLine(of raw: RawRecord) -> Int? {
+        guard let id = DuplicateIDs.id(of: raw) else { return nil }
+        if let first = firstLines[id] { return first }
+        firstLines[id] = raw.line
+        return nil
+    }
+
+    /// The household id a record gives, read as the decoder reads it.
+    public static func id(of raw: RawRecord) -> String? {
+        if case .object(let object)? = raw.json {
+            switch object["id"] {
+            case .string(let text)?: return text
+            case .number(let text)?: return text
+            default: break
+            }
+        }
+        return raw.id
     }
 }

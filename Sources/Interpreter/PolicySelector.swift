@@ -1,11 +1,13 @@
 /// Chooses, for each household, the policy to apply among several (`policy
 /// eval --policies DIR`): the most specific for its region (a county's before
 /// its province's), and of those the latest year not after the as-of date.
-public struct PolicySelector {
+public struct PolicySelector: Sendable {
     public let asOf: CivilDate
     /// Where the policies came from, for messages.
     public let folder: String
-    private var evaluators: [HouseholdEvaluator]
+    private let evaluators: [HouseholdEvaluator]
+    /// The ids seen so far, across every policy: a household id is used once per input.
+    private var ids = DuplicateIDs()
 
     public init(plans: [Plan], asOf: CivilDate, folder: String, explain: Bool = false) {
         self.asOf = asOf
@@ -39,9 +41,14 @@ public struct PolicySelector {
     }
 
     public mutating func evaluate(_ record: RawRecord) -> HouseholdResult {
+        evaluate(record, firstLineOfID: ids.firstLine(of: record))
+    }
+
+    /// Evaluates one record on its own (see `HouseholdEvaluator`); safe from several threads.
+    public func evaluate(_ record: RawRecord, firstLineOfID: Int?) -> HouseholdResult {
         let region = PolicySelector.region(of: record)
         if let index = choose(region: region) {
-            return evaluators[index].evaluate(record)
+            return evaluators[index].evaluate(record, firstLineOfID: firstLineOfID)
         }
         var id = record.id
         if case .object(let household)? = record.json, case .string(let written)? = household["id"] { id = written }

@@ -66,6 +66,28 @@ public struct ResultWriter {
         }
     }
 
+    /// The formats whose results are written one line each, independently of
+    /// one another, so that they can be written on the thread that evaluated them.
+    public enum LineFormat: Sendable {
+        case jsonl, csv
+
+        public init?(_ format: Format) {
+            switch format {
+            case .jsonl: self = .jsonl
+            case .csv: self = .csv
+            case .json, .table: return nil
+            }
+        }
+    }
+
+    /// One result as its line of JSON Lines or CSV (what `write` gives for it).
+    public static func line(_ result: HouseholdResult, _ format: LineFormat) -> String {
+        switch format {
+        case .jsonl: return json(result) + "\n"
+        case .csv: return csvRow(result)
+        }
+    }
+
     // MARK: - JSON
 
     public static func json(_ result: HouseholdResult) -> String {

@@ -13,6 +13,7 @@ enum HelpCommand {
       show    print a policy with everything it inherits, item by item
       test    run the tests written in policy files
       fmt     lay policy files out the one canonical way
+      generate  write made-up household records (for benchmarks and tests)
       help    show help for a command
 
     Run `policy <command> --help` for the options of a command.
@@ -26,6 +27,7 @@ enum HelpCommand {
         case "show": Terminal.out.write(ShowCommand.help)
         case "test": Terminal.out.write(TestCommand.help)
         case "fmt": Terminal.out.write(FmtCommand.help)
+        case "generate": Terminal.out.write(GenerateCommand.help)
         case nil: Terminal.out.write(overview)
         case let other?:
             Terminal.err.write("error: unknown command `\(other)`\n\n" + overview)
