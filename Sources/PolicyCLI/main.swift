@@ -11,6 +11,7 @@ case "show": status = ShowCommand.run(Array(arguments.dropFirst()))
 case "test": status = TestCommand.run(Array(arguments.dropFirst()))
 case "fmt": status = FmtCommand.run(Array(arguments.dropFirst()))
 case "generate": status = GenerateCommand.run(Array(arguments.dropFirst()))
+case "bench": status = BenchCommand.run(Array(arguments.dropFirst()))
 case "help":
     status = HelpCommand.run(Array(arguments.dropFirst()))
 case "--help", "-h", nil:

@@ -9,7 +9,7 @@ public struct EvaluationPipeline: Sendable {
     public let threads: Int
     public let batchSize: Int
 
-    public init(threads: Int, batchSize: Int = 2048) {
+    public init(threads: Int, batchSize: Int = 128) {
         self.threads = max(1, threads)
         self.batchSize = max(1, batchSize)
     }

@@ -1,7 +1,8 @@
 /// A checked policy compiled for evaluation: parameters computed once, field
 /// paths resolved to slots, each operation chosen. Evaluating a household
-/// walks these nodes and does no name lookup.
-public struct Plan: Sendable {
+/// walks these nodes and does no name lookup. A class: it is shared, never
+/// changed, and handing it on costs one reference count, not one per part.
+public final class Plan: Sendable {
     public let metadata: PolicyMetadata
     public let schema: Schema
     public let parameters: [(name: String, value: Value)]
@@ -18,6 +19,26 @@ public struct Plan: Sendable {
     public let calendar: WorkingCalendar?
     /// The deepest nesting of quantifiers, to size the variable stack once.
     public let maxVariables: Int
+
+    init(metadata: PolicyMetadata, schema: Schema, parameters: [(name: String, value: Value)], derived: [PlannedValue],
+         categories: [PlannedRule], exclusions: [PlannedRule], exception: PlannedRule?, monitored: PlannedMonitored?,
+         elimination: [PlannedCondition], recordRules: [PlannedRecordRules], alerts: [PlannedAlert], procedures: [PlannedProcedure],
+         calendar: WorkingCalendar?, maxVariables: Int) {
+        self.metadata = metadata
+        self.schema = schema
+        self.parameters = parameters
+        self.derived = derived
+        self.categories = categories
+        self.exclusions = exclusions
+        self.exception = exception
+        self.monitored = monitored
+        self.elimination = elimination
+        self.recordRules = recordRules
+        self.alerts = alerts
+        self.procedures = procedures
+        self.calendar = calendar
+        self.maxVariables = maxVariables
+    }
 }
 
 public struct PlannedAlert: Sendable {

@@ -72,9 +72,17 @@ struct CSVLayout {
 
 extension String {
     func trimmingSpaces() -> String {
+        // Most cells have no space around them: keep the string as it is.
+        guard let first = unicodeScalars.first, let last = unicodeScalars.last else { return self }
+        if !String.isSpace(first), !String.isSpace(last) { return self }
         var scalars = Substring(self).unicodeScalars[...]
-        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+        while let first = scalars.first, String.isSpace(first) { scalars.removeFirst() }
+        while let last = scalars.last, String.isSpace(last) { scalars.removeLast() }
         return String(String.UnicodeScalarView(scalars))
+    }
+
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return scalar == " " || (0x09...0x0D).contains(scalar.value) }
+        return scalar.properties.isWhitespace
     }
 }

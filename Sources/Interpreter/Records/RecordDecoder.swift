@@ -34,7 +34,7 @@ public struct RecordDecoder: Sendable {
             }
         }
         var problems = Problems()
-        let value = decodeRecord(json, type: schema.root, path: "", &problems)
+        let value = decodeRecord(json, type: schema.root, path: { "" }, &problems)
         decoded.errors = problems.errors
         decoded.warnings = problems.warnings
         if problems.errors.isEmpty, case .record(let record) = value { decoded.record = record }
@@ -49,7 +49,7 @@ public struct RecordDecoder: Sendable {
         mutating func warning(_ kind: DiagnosticKind) { warnings.append(Diagnostic(kind)) }
     }
 
-    func join(_ path: String, _ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
+    static func join(_ path: String, _ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
 
     func describe(_ json: JSONValue) -> String {
         switch json {
@@ -62,7 +62,7 @@ public struct RecordDecoder: Sendable {
         }
     }
 
-    func decodeRecord(_ json: JSONValue, type: Int, path: String, _ problems: inout Problems) -> Value {
+    func decodeRecord(_ json: JSONValue, type: Int, path: () -> String, _ problems: inout Problems) -> Value {
         let recordType = schema.records[type]
         if lenient, case .array(let parts) = json {
             // A record written in one spreadsheet cell, fields in declared order: `luxury_car:300000`.
@@ -70,26 +70,28 @@ public struct RecordDecoder: Sendable {
             return decodeRecord(.object(JSONObject(members: members)), type: type, path: path, &problems)
         }
         guard case .object(let object) = json else {
-            problems.error(.notAnObject(path: path.isEmpty ? "record" : path, found: describe(json)))
+            let written = path()
+            problems.error(.notAnObject(path: written.isEmpty ? "record" : written, found: describe(json)))
             return .absent
         }
         var fields = [Value](repeating: .absent, count: recordType.fields.count)
         var seen = [Bool](repeating: false, count: recordType.fields.count)
+        // Paths are written only for a problem: most records have none.
         for member in object.members {
-            let fieldPath = join(path, member.key)
             guard let slot = recordType.slot(of: member.key) else {
-                problems.warning(.unknownKey(path: fieldPath))
+                problems.warning(.unknownKey(path: RecordDecoder.join(path(), member.key)))
                 continue
             }
             if seen[slot] {
-                problems.error(.duplicateKey(path: fieldPath))
+                problems.error(.duplicateKey(path: RecordDecoder.join(path(), member.key)))
                 continue
             }
             seen[slot] = true
-            fields[slot] = decodeValue(member.value, field: recordType.fields[slot], type: recordType.fields[slot].type, path: fieldPath, &problems)
+            fields[slot] = decodeValue(member.value, field: recordType.fields[slot], type: recordType.fields[slot].type,
+                                       path: { RecordDecoder.join(path(), member.key) }, &problems)
         }
-        for field in recordType.fields where field.required && fields[field.slot].isUnknown && !hasError(at: join(path, field.name), problems) {
-            problems.error(.missingRequiredField(path: join(path, field.name)))
+        for field in recordType.fields where field.required && fields[field.slot].isUnknown && !hasError(at: RecordDecoder.join(path(), field.name), problems) {
+            problems.error(.missingRequiredField(path: RecordDecoder.join(path(), field.name)))
         }
         return .record(RecordValue(fields: fields))
     }
@@ -105,7 +107,7 @@ public struct RecordDecoder: Sendable {
         }
     }
 
-    func decodeValue(_ json: JSONValue, field: Field, type: ValueType, path: String, _ problems: inout Problems) -> Value {
+    func decodeValue(_ json: JSONValue, field: Field, type: ValueType, path: () -> String, _ problems: inout Problems) -> Value {
         if case .null = json { return .absent }
         if lenient, case .string(let text) = json, text.allSatisfy({ $0.isWhitespace }), type != .text { return .absent }
         switch type {
@@ -114,7 +116,7 @@ public struct RecordDecoder: Sendable {
             case .string(let text): return .text(text)
             case .number(let text): return .text(text)
             default:
-                problems.error(.wrongFieldType(path: path, expected: "text", found: describe(json)))
+                problems.error(.wrongFieldType(path: path(), expected: "text", found: describe(json)))
                 return .absent
             }
         case .bool:
@@ -124,16 +126,16 @@ public struct RecordDecoder: Sendable {
                 if let truth = RecordDecoder.spreadsheetBool(text) { return .bool(truth) }
             default: break
             }
-            problems.error(.wrongFieldType(path: path, expected: "true or false", found: describe(json)))
+            problems.error(.wrongFieldType(path: path(), expected: "true or false", found: describe(json)))
             return .absent
         case .date:
             guard case .string(let text) = json else {
-                problems.error(.wrongFieldType(path: path, expected: "a date `YYYY-MM-DD`", found: describe(json)))
+                problems.error(.wrongFieldType(path: path(), expected: "a date `YYYY-MM-DD`", found: describe(json)))
                 return .absent
             }
             let written = lenient ? RecordDecoder.spreadsheetDate(text) : text
             guard let date = CivilDate.parse(written) else {
-                problems.error(.invalidDate(path: path, value: text))
+                problems.error(.invalidDate(path: path(), value: text))
                 return .absent
             }
             return .date(date)
@@ -143,20 +145,20 @@ public struct RecordDecoder: Sendable {
             let number = decodeNumber(json, field: field, money: false, path: path, &problems)
             guard case .number(let value) = number else { return number }
             guard let whole = value.integerValue else {
-                problems.error(.wrongFieldType(path: path, expected: "a whole number", found: describe(json)))
+                problems.error(.wrongFieldType(path: path(), expected: "a whole number", found: describe(json)))
                 return .absent
             }
             return .duration(whole)
         case .enumeration(let index):
             let enumeration = schema.enumerations[index]
             guard case .string(let raw) = json else {
-                problems.error(.wrongFieldType(path: path, expected: "one of \(enumeration.members.map(\.name).joined(separator: ", "))",
+                problems.error(.wrongFieldType(path: path(), expected: "one of \(enumeration.members.map(\.name).joined(separator: ", "))",
                                                found: describe(json)))
                 return .absent
             }
-            let text = lenient ? raw.trimmingCharacters(in: .whitespaces) : raw
+            let text = lenient ? raw.trimmingSpaces() : raw
             guard let member = enumeration.index(reading: text) else {
-                problems.error(.unknownEnumValue(path: path, value: text, allowed: enumeration.members.map(\.name)))
+                problems.error(.unknownEnumValue(path: path(), value: text, allowed: enumeration.members.map(\.name)))
                 return .absent
             }
             return .enumeration(member)
@@ -164,17 +166,17 @@ public struct RecordDecoder: Sendable {
             return decodeRecord(json, type: index, path: path, &problems)
         case .list(let element):
             guard case .array(let items) = json else {
-                problems.error(.wrongFieldType(path: path, expected: "a list", found: describe(json)))
+                problems.error(.wrongFieldType(path: path(), expected: "a list", found: describe(json)))
                 return .absent
             }
             if field.nonEmpty, items.isEmpty {
-                problems.error(.emptyList(path: path))
+                problems.error(.emptyList(path: path()))
                 return .absent
             }
             var values: [Value] = []
             values.reserveCapacity(items.count)
             for (position, item) in items.enumerated() {
-                values.append(decodeValue(item, field: field, type: element, path: "\(path)[\(position)]", &problems))
+                values.append(decodeValue(item, field: field, type: element, path: { "\(path())[\(position)]" }, &problems))
             }
             return .list(values)
         case .error:
@@ -182,13 +184,13 @@ public struct RecordDecoder: Sendable {
         }
     }
 
-    func decodeNumber(_ json: JSONValue, field: Field, money: Bool, path: String, _ problems: inout Problems) -> Value {
+    func decodeNumber(_ json: JSONValue, field: Field, money: Bool, path: () -> String, _ problems: inout Problems) -> Value {
         let text: String
         switch json {
         case .number(let written): text = written
         case .string(let written) where money || lenient: text = written
         default:
-            problems.error(.wrongFieldType(path: path, expected: money ? "an amount in yuan" : "a number", found: describe(json)))
+            problems.error(.wrongFieldType(path: path(), expected: money ? "an amount in yuan" : "a number", found: describe(json)))
             return .absent
         }
         let fromText: Bool
@@ -197,23 +199,23 @@ public struct RecordDecoder: Sendable {
         switch Rational.parseDecimal(text, lenient: lenient || fromText) {
         case .success(let parsed):
             if money, parsed.decimalPlaces > 2 {
-                problems.error(.tooManyDecimals(path: path, value: text))
+                problems.error(.tooManyDecimals(path: path(), value: text))
                 return .absent
             }
             number = parsed.value
         case .failure(.outOfRange):
-            problems.error(.numberOutOfRange(path: path, value: text))
+            problems.error(.numberOutOfRange(path: path(), value: text))
             return .absent
         case .failure:
-            problems.error(.wrongFieldType(path: path, expected: money ? "an amount in yuan" : "a number", found: describe(json)))
+            problems.error(.wrongFieldType(path: path(), expected: money ? "an amount in yuan" : "a number", found: describe(json)))
             return .absent
         }
         if field.isInteger, !number.isInteger {
-            problems.error(.wrongFieldType(path: path, expected: "a whole number", found: describe(json)))
+            problems.error(.wrongFieldType(path: path(), expected: "a whole number", found: describe(json)))
             return .absent
         }
         if let bounds = field.bounds, !bounds.contains(number) {
-            problems.error(.valueOutOfRange(path: path, value: text, bounds: "\(bounds.lowerBound)…\(bounds.upperBound)"))
+            problems.error(.valueOutOfRange(path: path(), value: text, bounds: "\(bounds.lowerBound)…\(bounds.upperBound)"))
             return .absent
         }
         return .number(number)
@@ -221,7 +223,7 @@ public struct RecordDecoder: Sendable {
 
     /// Spreadsheet spellings of yes and no.
     static func spreadsheetBool(_ text: String) -> Bool? {
-        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch text.trimmingSpaces().lowercased() {
         case "true", "1", "yes", "y", "是", "有", "√": return true
         case "false", "0", "no", "n", "否", "无", "×": return false
         default: return nil
@@ -230,7 +232,7 @@ public struct RecordDecoder: Sendable {
 
     /// Spreadsheets write `2021/6/30` or `2021.6.30`; read those as `2021-06-30`.
     static func spreadsheetDate(_ text: String) -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingSpaces()
         let parts = trimmed.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." }).map(String.init)
         guard parts.count == 3, parts[0].count == 4, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && Int($0) != nil }),
               parts[1].count <= 2, parts[2].count <= 2 else { return trimmed }

@@ -154,6 +154,9 @@ public struct ResultWriter {
     /// A JSON string literal: quotes, backslashes and control characters
     /// escaped, everything else (Chinese included) written as UTF-8.
     public static func jsonString(_ text: String) -> String {
+        // Most text needs no escape: no quote, backslash, control character or
+        // line/paragraph separator (U+2028/2029 start with the byte E2).
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) { return "\"" + text + "\"" }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

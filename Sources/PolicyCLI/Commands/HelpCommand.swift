@@ -14,6 +14,7 @@ enum HelpCommand {
       test    run the tests written in policy files
       fmt     lay policy files out the one canonical way
       generate  write made-up household records (for benchmarks and tests)
+      bench   measure reading, evaluation and end-to-end speed
       help    show help for a command
 
     Run `policy <command> --help` for the options of a command.
@@ -28,6 +29,7 @@ enum HelpCommand {
         case "test": Terminal.out.write(TestCommand.help)
         case "fmt": Terminal.out.write(FmtCommand.help)
         case "generate": Terminal.out.write(GenerateCommand.help)
+        case "bench": Terminal.out.write(BenchCommand.help)
         case nil: Terminal.out.write(overview)
         case let other?:
             Terminal.err.write("error: unknown command `\(other)`\n\n" + overview)

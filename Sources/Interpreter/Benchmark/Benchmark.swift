@@ -1,0 +1,116 @@
+import Foundation
+
+/// The measurements of `policy bench`: how fast households are read, decided
+/// and written, on generated records, with one thread or more.
+public struct Benchmark {
+    public let plan: Plan
+    public let asOf: CivilDate
+
+    public init(plan: Plan, asOf: CivilDate) {
+        self.plan = plan
+        self.asOf = asOf
+    }
+
+    /// One measurement: households, input bytes, seconds.
+    public struct Figure: Sendable {
+        public let name: String
+        public let threads: Int
+        public let households: Int
+        public let bytes: Int
+        public let seconds: Double
+
+        public var householdsPerSecond: Double { seconds > 0 ? Double(households) / seconds : 0 }
+        public var megabytesPerSecond: Double { seconds > 0 ? Double(bytes) / 1_000_000 / seconds : 0 }
+    }
+
+    static func seconds(_ body: () throws -> Int) rethrows -> (Double, Int) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = try body()
+        return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, result)
+    }
+
+    static func fileSize(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+    }
+
+    /// (a) Reading only: JSON Lines framed and parsed, records not decided.
+    public func read(jsonl path: String, threads: Int) throws -> Figure {
+        let (time, count) = try Self.seconds {
+            var source = JSONLinesRecordSource(reader: JSONLinesReader(source: try FileByteSource(path: path)))
+            return EvaluationPipeline(threads: threads).run(&source, work: { raw, _ in raw.json == nil ? 0 : 1 }, emit: { _ in })
+        }
+        return Figure(name: "read JSONL", threads: threads, households: count, bytes: Self.fileSize(path), seconds: time)
+    }
+
+    /// (b) Evaluation only: households already read, decoded and checked are
+    /// decided `rounds` times over (alerts and procedures included).
+    public func evaluate(jsonl path: String, sample: Int, rounds: Int, threads: Int) throws -> Figure {
+        let evaluator = Evaluator(plan: plan)
+        var prepared: [RecordValue] = []
+        var reader = JSONLinesReader(source: try FileByteSource(path: path))
+        while prepared.count < sample, let item = reader.next() {
+            guard case .success(let json) = item.result, let record = RecordDecoder(schema: plan.schema).decode(json).record else { continue }
+            prepared.append(evaluator.prepare(record, asOf: asOf).record)
+        }
+        let households = prepared
+        let asOf = self.asOf
+        let parts = max(1, threads)
+        let (time, count) = Self.seconds {
+            let counts = Counts(parts)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                var decided = 0
+                for round in 0..<rounds where round % parts == part {
+                    for household in households {
+                        if evaluator.decide(household, id: nil, line: nil, asOf: asOf).decision != .error { decided += 1 }
+                    }
+                }
+                counts.set(part, decided)
+            }
+            return counts.total
+        }
+        return Figure(name: "evaluate only", threads: threads, households: count, bytes: 0, seconds: time)
+    }
+
+    /// (c) and (d) End to end: records read, decided and written as JSON Lines
+    /// (the output is counted, not kept).
+    public func endToEnd(path: String, csv: Bool, threads: Int) throws -> (Figure, outputBytes: Int) {
+        var written = 0
+        let plan = self.plan
+        let evaluator = HouseholdEvaluator(plan: plan, asOf: asOf)
+        let (time, count) = try Self.seconds {
+            let pipeline = EvaluationPipeline(threads: threads)
+            let work: @Sendable (RawRecord, Int?) -> String = { ResultWriter.line(evaluator.evaluate($0, firstLineOfID: $1), .jsonl) }
+            if csv {
+                var source = CSVRecordSource(rows: CSVReader(source: try FileByteSource(path: path)), schema: plan.schema)
+                return pipeline.run(&source, work: work, emit: { written += $0.utf8.count })
+            }
+            var source = JSONLinesRecordSource(reader: JSONLinesReader(source: try FileByteSource(path: path)))
+            return pipeline.run(&source, work: work, emit: { written += $0.utf8.count })
+        }
+        return (Figure(name: csv ? "end to end CSV" : "end to end JSONL", threads: threads, households: count,
+                       bytes: Self.fileSize(path), seconds: time), written)
+    }
+
+    /// The peak resident memory of the process so far, in megabytes.
+    public static var peakMemoryMB: Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}
+
+/// Per-thread counts, each written by its own thread.
+private final class Counts: @unchecked Sendable {
+    private var values: [Int]
+    private let lock = NSLock()
+
+    init(_ count: Int) { values = Array(repeating: 0, count: count) }
+
+    func set(_ index: Int, _ value: Int) {
+        lock.lock()
+        values[index] = value
+        lock.unlock()
+    }
+
+    var total: Int { values.reduce(0, +) }
+}
