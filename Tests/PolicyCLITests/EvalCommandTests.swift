@@ -201,3 +201,25 @@ enum CSVRows {
         return rows
     }
 }
+
+@Suite("policy eval on several threads")
+struct EvalThreadsTests {
+    @Test func oneAndTwoThreadsWriteTheSameBytes() throws {
+        let generated = try CLI.run(["generate", "--count", "3000", "--seed", "11"])
+        #expect(generated.status == 0)
+        #expect(generated.lines.count == 3000)
+        for format in ["jsonl", "csv", "json"] {
+            let one = try CLI.evalFengdu(["--records", "-", "--threads", "1", "--format", format], stdin: generated.stdout)
+            let two = try CLI.evalFengdu(["--records", "-", "--threads", "2", "--format", format], stdin: generated.stdout)
+            #expect(one.status == 0 && two.status == 0)
+            #expect(one.stdout == two.stdout, "\(format) differs between 1 and 2 threads")
+            #expect(one.stdout.count > 100_000)
+        }
+    }
+
+    @Test func aBadThreadCountIsAUsageError() throws {
+        let run = try CLI.evalFengdu(["--records", "-", "--threads", "0"], stdin: "")
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("`--threads` is a number from 1 to 256"))
+    }
+}
