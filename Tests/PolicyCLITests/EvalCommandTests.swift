@@ -205,15 +205,15 @@ enum CSVRows {
 @Suite("policy eval on several threads")
 struct EvalThreadsTests {
     @Test func oneAndTwoThreadsWriteTheSameBytes() throws {
-        let generated = try CLI.run(["generate", "--count", "3000", "--seed", "11"])
+        let generated = try CLI.run(["generate", "--count", "400", "--seed", "11"])
         #expect(generated.status == 0)
-        #expect(generated.lines.count == 3000)
+        #expect(generated.lines.count == 400)
         for format in ["jsonl", "csv", "json"] {
             let one = try CLI.evalFengdu(["--records", "-", "--threads", "1", "--format", format], stdin: generated.stdout)
             let two = try CLI.evalFengdu(["--records", "-", "--threads", "2", "--format", format], stdin: generated.stdout)
             #expect(one.status == 0 && two.status == 0)
             #expect(one.stdout == two.stdout, "\(format) differs between 1 and 2 threads")
-            #expect(one.stdout.count > 100_000)
+            #expect(one.stdout.count > 20_000)
         }
     }
 
