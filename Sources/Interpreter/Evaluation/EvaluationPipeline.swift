@@ -22,41 +22,68 @@ public struct EvaluationPipeline: Sendable {
                                       work: @escaping @Sendable (RawRecord, Int?) -> Output,
                                       emit: (Output) -> Void) -> Int {
         var ids = DuplicateIDs()
-        var batch: [(record: RawRecord, firstLine: Int?)] = []
-        batch.reserveCapacity(batchSize)
-        var count = 0
-        while true {
-            batch.removeAll(keepingCapacity: true)
+        func readBatch() -> [(record: RawRecord, firstLine: Int?)] {
+            var batch: [(record: RawRecord, firstLine: Int?)] = []
+            batch.reserveCapacity(batchSize)
             while batch.count < batchSize, let record = source.next() {
                 batch.append((record, ids.firstLine(of: record)))
             }
-            if batch.isEmpty { break }
-            for output in process(batch, work: work) { emit(output) }
+            return batch
+        }
+        var count = 0
+        if threads == 1 {
+            while true {
+                let batch = readBatch()
+                if batch.isEmpty { break }
+                for item in batch { emit(work(item.record, item.firstLine)) }
+                count += batch.count
+            }
+            return count
+        }
+        // While the threads work on one batch, this thread reads the next.
+        let queue = DispatchQueue(label: "policy.evaluation", attributes: .concurrent)
+        var current = readBatch()
+        while !current.isEmpty {
+            let slots = Slots<Output>(count: current.count)
+            let group = DispatchGroup()
+            let batch = current
+            let parts = min(threads, batch.count)
+            for part in 0..<parts {
+                queue.async(group: group) {
+                    let lower = batch.count * part / parts
+                    let upper = batch.count * (part + 1) / parts
+                    for index in lower..<upper { slots.set(index, work(batch[index].record, batch[index].firstLine)) }
+                }
+            }
+            let next = readBatch()
+            group.wait()
+            for index in 0..<batch.count { emit(slots.get(index)) }
             count += batch.count
+            current = next
         }
         return count
     }
-
-    func process<Output: Sendable>(_ batch: [(record: RawRecord, firstLine: Int?)],
-                                   work: @escaping @Sendable (RawRecord, Int?) -> Output) -> [Output] {
-        let parts = min(threads, batch.count)
-        if parts <= 1 { return batch.map { work($0.record, $0.firstLine) } }
-        var outputs = [Output?](repeating: nil, count: batch.count)
-        outputs.withUnsafeMutableBufferPointer { buffer in
-            let slots = SharedSlots(buffer: buffer)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let lower = batch.count * part / parts
-                let upper = batch.count * (part + 1) / parts
-                for index in lower..<upper {
-                    slots.buffer[index] = work(batch[index].record, batch[index].firstLine)
-                }
-            }
-        }
-        return outputs.map { $0! }
-    }
 }
 
-/// The output slots of one batch, written by several threads, each to its own indices.
-private struct SharedSlots<Output>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Output?>
+/// The outputs of one batch, each slot written by one thread and read after
+/// all are done. Raw memory, so that threads writing different slots do not
+/// claim the whole array (as an array property's exclusive access would).
+private final class Slots<Output>: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<Output?>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        slots = UnsafeMutablePointer<Output?>.allocate(capacity: count)
+        slots.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+
+    func set(_ index: Int, _ value: Output) { slots[index] = value }
+
+    func get(_ index: Int) -> Output { slots[index]! }
 }
