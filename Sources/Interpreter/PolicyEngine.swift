@@ -5,6 +5,9 @@ import Lexer
 /// other Swift program use the interpreter through this type.
 public struct PolicyEngine: Sendable {
     public var workspace: Workspace
+    /// Files already read and parsed, so that a schema, a calendar or a base
+    /// policy read by many policies is parsed once (a changed file is read again).
+    private let parsed = ParseCache()
 
     public init(workspace: Workspace = Workspace()) {
         self.workspace = workspace
@@ -21,26 +24,26 @@ public struct PolicyEngine: Sendable {
 
     /// Parses and checks a schema file.
     public func loadSchema(at path: String) -> (schema: Schema?, diagnostics: [Diagnostic]) {
-        let source: SourceFile
-        switch workspace.readSource(path) {
-        case .success(let file): source = file
-        case .failure(let diagnostic): return (nil, [diagnostic])
-        }
-        let (file, syntax) = Parser.parse(source)
-        if syntax.hasErrors { return (nil, syntax) }
+        let (parsedFile, syntax) = parse(path: path)
+        guard let file = parsedFile, !syntax.hasErrors else { return (nil, syntax) }
         let (schema, diagnostics) = SchemaBuilder.build(file)
         return (schema, syntax + diagnostics)
     }
 
     /// Reads and parses one file.
     public func parse(path: String) -> (file: PolicyFile?, diagnostics: [Diagnostic]) {
+        let stamp = ParseCache.stamp(of: path)
+        if let stamp, let cached = parsed.get(path, stamp) { return cached }
+        let result: (file: PolicyFile?, diagnostics: [Diagnostic])
         switch workspace.readSource(path) {
         case .success(let source):
             let (file, syntax) = Parser.parse(source)
-            return (file, syntax)
+            result = (file, syntax)
         case .failure(let diagnostic):
-            return (nil, [diagnostic])
+            result = (nil, [diagnostic])
         }
+        if let stamp { parsed.set(path, stamp, result) }
+        return result
     }
 
     /// Parses and checks one file: a policy (with its base, schema and
@@ -181,6 +184,37 @@ public struct PolicyEngine: Sendable {
         let all = resolution + schemaDiagnostics + calendarDiagnostics + diagnostics + provenance
         // A quote not found in its source is reported but does not stop evaluation.
         return ((resolution + calendarDiagnostics).hasErrors ? nil : policy, all)
+    }
+}
+
+/// Parsed files by path, with the size and modification time they had.
+final class ParseCache: @unchecked Sendable {
+    struct Stamp: Equatable {
+        let size: Int
+        let modified: Double
+    }
+
+    private let lock = NSLock()
+    private var entries: [String: (stamp: Stamp, result: (file: PolicyFile?, diagnostics: [Diagnostic]))] = [:]
+
+    static func stamp(of path: String) -> Stamp? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let size = (attributes[.size] as? NSNumber)?.intValue,
+              let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 else { return nil }
+        return Stamp(size: size, modified: modified)
+    }
+
+    func get(_ path: String, _ stamp: Stamp) -> (file: PolicyFile?, diagnostics: [Diagnostic])? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let entry = entries[path], entry.stamp == stamp else { return nil }
+        return entry.result
+    }
+
+    func set(_ path: String, _ stamp: Stamp, _ result: (file: PolicyFile?, diagnostics: [Diagnostic])) {
+        lock.lock()
+        defer { lock.unlock() }
+        entries[path] = (stamp, result)
     }
 }
 

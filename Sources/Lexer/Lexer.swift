@@ -245,11 +245,13 @@ public struct Lexer {
 
     /// Letters of any script (Chinese included) and `_` start a name.
     public static func isIdentifierStart(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == "_" || scalar.properties.isXIDStart
+        if scalar.isASCII { return scalar == "_" || (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z") }
+        return scalar.properties.isXIDStart
     }
 
     public static func isIdentifierContinue(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.isXIDContinue
+        if scalar.isASCII { return scalar == "_" || isDigit(scalar) || (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z") }
+        return scalar.properties.isXIDContinue
     }
 
     /// Characters that show nothing or change the direction of text: harmless in

@@ -11,14 +11,14 @@ enum ProvenanceCheck {
         var diagnostics: [Diagnostic] = []
         var missingDocuments: Set<String> = []
         let defaultDocument = file.header?.document?.value
-        var texts: [String: String] = [:]
+        var texts: [String: [UInt8]] = [:]
         for citation in citations(in: file) {
             guard let name = citation.document?.value ?? defaultDocument else { continue }
-            let text: String
+            let text: [UInt8]
             if let cached = texts[name] {
                 text = cached
             } else if let loaded = document(name) {
-                text = normalize(loaded)
+                text = Array(normalize(loaded).utf8)
                 texts[name] = text
             } else {
                 if missingDocuments.insert(name).inserted {
@@ -60,15 +60,34 @@ enum ProvenanceCheck {
 
     /// Whether the pieces of the quote between `…` stand in the text in order.
     static func contains(_ text: String, quote: String) -> Bool {
+        contains(Array(text.utf8), quote: quote)
+    }
+
+    static func contains(_ text: [UInt8], quote: String) -> Bool {
         let pieces = normalize(quote)
             .replacingOccurrences(of: "……", with: "…")
             .replacingOccurrences(of: "...", with: "…")
             .split(separator: "…", omittingEmptySubsequences: true)
-        var rest = text[...]
+        // Compared as UTF-8 bytes: a piece of valid UTF-8 found in valid UTF-8
+        // starts and ends on character boundaries.
+        var bytes = text[...]
         for piece in pieces {
-            guard let found = rest.range(of: piece, options: .literal) else { return false }
-            rest = rest[found.upperBound...]
+            guard let end = find(Array(piece.utf8), in: bytes) else { return false }
+            bytes = bytes[end...]
         }
         return true
+    }
+
+    /// The index just after the first occurrence of `needle` in `haystack`.
+    static func find(_ needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
+        guard let first = needle.first else { return haystack.startIndex }
+        guard needle.count <= haystack.count else { return nil }
+        var index = haystack.startIndex
+        let last = haystack.endIndex - needle.count
+        while index <= last {
+            if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) { return index + needle.count }
+            index += 1
+        }
+        return nil
     }
 }
