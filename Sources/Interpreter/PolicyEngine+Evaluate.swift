@@ -68,16 +68,31 @@ public struct HouseholdEvaluator: Sendable {
 }
 
 /// The ids seen so far in one input: a household id used twice is an error
-/// for the second record (and later ones), naming the first line.
+/// for the later record, naming the line of the earlier one. Memory must not
+/// grow with the input (a province is millions of records), so the ids of the
+/// last `window` records are kept: a repeat within that many records is
+/// always found (exports sorted by id put repeats next to each other); one
+/// further apart is not.
 public struct DuplicateIDs: Sendable {
+    public static let defaultWindow = 100_000
+    public let window: Int
     private var firstLines: [String: Int] = [:]
+    /// The ids kept, oldest first, in a ring.
+    private var ring: [String?]
+    private var next = 0
 
-    public init() {}
+    public init(window: Int = DuplicateIDs.defaultWindow) {
+        self.window = max(1, window)
+        ring = Array(repeating: nil, count: self.window)
+    }
 
-    /// The line where this record's id was first used, or nil (and the id is remembered).
+    /// The line where this record's id was used before, or nil (and the id is remembered).
     public mutating func firstLine(of raw: RawRecord) -> Int? {
         guard let id = DuplicateIDs.id(of: raw) else { return nil }
         if let first = firstLines[id] { return first }
+        if let oldest = ring[next] { firstLines[oldest] = nil }
+        ring[next] = id
+        next = (next + 1) % window
         firstLines[id] = raw.line
         return nil
     }

@@ -83,3 +83,21 @@ struct ArraySource: RecordSource {
         return records[position]
     }
 }
+
+/// Memory for duplicate ids is bounded: a repeat within the window is found.
+@Suite struct DuplicateIDsTests {
+    static func record(_ id: String, line: Int) -> RawRecord {
+        RawRecord(line: line, json: .object(JSONObject(members: [JSONObject.Member(key: "id", value: .string(id))])))
+    }
+
+    @Test func aRepeatWithinTheWindowIsFoundAndOneBeyondItIsNot() {
+        var ids = DuplicateIDs(window: 3)
+        #expect(ids.firstLine(of: Self.record("a", line: 1)) == nil)
+        #expect(ids.firstLine(of: Self.record("b", line: 2)) == nil)
+        #expect(ids.firstLine(of: Self.record("a", line: 3)) == 1)
+        #expect(ids.firstLine(of: Self.record("c", line: 4)) == nil)
+        #expect(ids.firstLine(of: Self.record("d", line: 5)) == nil)   // "a" leaves the window
+        #expect(ids.firstLine(of: Self.record("a", line: 6)) == nil)
+        #expect(ids.firstLine(of: Self.record("d", line: 7)) == 5)
+    }
+}
