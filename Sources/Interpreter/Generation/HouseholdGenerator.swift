@@ -15,17 +15,13 @@ public struct HouseholdGenerator: Sendable {
         self.seed = seed
     }
 
-    /// A SplitMix64 stream for one household.
+    /// The random numbers of one household.
     struct Stream {
-        var state: UInt64
+        var numbers: SplitMix64
 
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        init(state: UInt64) { numbers = SplitMix64(seed: state) }
+
+        mutating func next() -> UInt64 { numbers.next() }
 
         /// 0 ..< bound
         mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
