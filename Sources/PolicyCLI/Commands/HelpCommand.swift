@@ -8,14 +8,14 @@ enum HelpCommand {
     USAGE: policy <command> [options]
 
     COMMANDS:
-      check   check policy files for errors: names, types, units, syntax
-      eval    evaluate household records against a policy
-      show    print a policy with everything it inherits, item by item
-      test    run the tests written in policy files
-      fmt     lay policy files out the one canonical way
+      check     check policy files for errors and lint them: names, types, units, syntax
+      eval      evaluate household records against a policy, or each against its region's
+      show      print a policy with everything it inherits, item by item
+      test      run the tests written in policy files
+      fmt       lay policy files out the one canonical way
       generate  write made-up household records (for benchmarks and tests)
-      bench   measure reading, evaluation and end-to-end speed
-      help    show help for a command
+      bench     measure reading, evaluation and end-to-end speed
+      help      show help for a command
 
     Run `policy <command> --help` for the options of a command.
 
