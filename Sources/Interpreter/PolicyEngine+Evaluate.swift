@@ -24,7 +24,8 @@ public struct HouseholdEvaluator: Sendable {
     /// Evaluates one record on its own; `firstLineOfID` is the line where its id
     /// was used before in the same input, if it was. Safe to call from several
     /// threads at once.
-    public func evaluate(_ raw: RawRecord, firstLineOfID: Int?) -> HouseholdResult {
+    public func evaluate(_ unparsed: RawRecord, firstLineOfID: Int?) -> HouseholdResult {
+        let raw = unparsed.parsed()
         var warnings = raw.warnings
         guard let json = raw.json else {
             return failure(id: raw.id, line: raw.line, errors: raw.errors, warnings: warnings)
@@ -88,12 +89,17 @@ public struct DuplicateIDs: Sendable {
 
     /// The line where this record's id was used before, or nil (and the id is remembered).
     public mutating func firstLine(of raw: RawRecord) -> Int? {
-        guard let id = DuplicateIDs.id(of: raw) else { return nil }
+        firstLine(of: DuplicateIDs.id(of: raw.parsed()), line: raw.line)
+    }
+
+    /// The line where this id was used before, or nil (and the id is remembered with its line).
+    public mutating func firstLine(of id: String?, line: Int) -> Int? {
+        guard let id else { return nil }
         if let first = firstLines[id] { return first }
         if let oldest = ring[next] { firstLines[oldest] = nil }
         ring[next] = id
         next = (next + 1) % window
-        firstLines[id] = raw.line
+        firstLines[id] = line
         return nil
     }
 

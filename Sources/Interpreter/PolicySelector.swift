@@ -45,7 +45,8 @@ public struct PolicySelector: Sendable {
     }
 
     /// Evaluates one record on its own (see `HouseholdEvaluator`); safe from several threads.
-    public func evaluate(_ record: RawRecord, firstLineOfID: Int?) -> HouseholdResult {
+    public func evaluate(_ unparsed: RawRecord, firstLineOfID: Int?) -> HouseholdResult {
+        let record = unparsed.parsed()
         let region = PolicySelector.region(of: record)
         if let index = choose(region: region) {
             return evaluators[index].evaluate(record, firstLineOfID: firstLineOfID)

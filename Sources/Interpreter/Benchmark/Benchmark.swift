@@ -36,8 +36,8 @@ public struct Benchmark {
     /// (a) Reading only: JSON Lines framed and parsed, records not decided.
     public func read(jsonl path: String, threads: Int) throws -> Figure {
         let (time, count) = try Self.seconds {
-            var source = JSONLinesRecordSource(reader: JSONLinesReader(source: try FileByteSource(path: path)))
-            return EvaluationPipeline(threads: threads).run(&source, work: { raw, _ in raw.json == nil ? 0 : 1 }, emit: { _ in })
+            var source = JSONLinesRecordSource(reader: JSONLinesReader(source: try FileByteSource(path: path)), defersParsing: true)
+            return EvaluationPipeline(threads: threads).run(&source, work: { raw, _ in (nil, raw.parsed().json == nil ? 0 : 1) }, emit: { _ in })
         }
         return Figure(name: "read JSONL", threads: threads, households: count, bytes: Self.fileSize(path), seconds: time)
     }
@@ -79,12 +79,15 @@ public struct Benchmark {
         let evaluator = HouseholdEvaluator(plan: plan, asOf: asOf)
         let (time, count) = try Self.seconds {
             let pipeline = EvaluationPipeline(threads: threads)
-            let work: @Sendable (RawRecord, Int?) -> String = { ResultWriter.line(evaluator.evaluate($0, firstLineOfID: $1), .jsonl) }
+            let work: @Sendable (RawRecord, Int?) -> (id: String?, output: String) = { raw, first in
+                let result = evaluator.evaluate(raw, firstLineOfID: first)
+                return (result.id, ResultWriter.line(result, .jsonl))
+            }
             if csv {
                 var source = CSVRecordSource(rows: CSVReader(source: try FileByteSource(path: path)), schema: plan.schema)
                 return pipeline.run(&source, work: work, emit: { written += $0.utf8.count })
             }
-            var source = JSONLinesRecordSource(reader: JSONLinesReader(source: try FileByteSource(path: path)))
+            var source = JSONLinesRecordSource(reader: JSONLinesReader(source: try FileByteSource(path: path)), defersParsing: true)
             return pipeline.run(&source, work: work, emit: { written += $0.utf8.count })
         }
         return (Figure(name: csv ? "end to end CSV" : "end to end JSONL", threads: threads, households: count,

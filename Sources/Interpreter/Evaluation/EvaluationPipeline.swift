@@ -14,28 +14,42 @@ public struct EvaluationPipeline: Sendable {
         self.batchSize = max(1, batchSize)
     }
 
-    /// Reads every record of `source`; `work` turns a record (with the line its id
-    /// was first used on, for a duplicate) into an output on any thread; `emit`
-    /// gets the outputs in input order, on the calling thread. Returns the count.
+    /// What `work` gives for a record: the household id it read (to find an
+    /// id used twice) and the output.
+    public typealias Evaluated<Output> = (id: String?, output: Output)
+
+    /// Reads every record of `source`; `work` turns a record into an output on
+    /// any thread (given, for a household id used before in the input, the
+    /// line it was first used on); `emit` gets the outputs in input order, on
+    /// the calling thread. Returns the number of records.
+    ///
+    /// Ids are compared in input order as the outputs come back; a record whose
+    /// id was used before is done again with that line, so what comes out is
+    /// what one thread reading in order would give.
     @discardableResult
     public func run<Output: Sendable>(_ source: inout some RecordSource,
-                                      work: @escaping @Sendable (RawRecord, Int?) -> Output,
+                                      work: @escaping @Sendable (RawRecord, Int?) -> Evaluated<Output>,
                                       emit: (Output) -> Void) -> Int {
         var ids = DuplicateIDs()
-        func readBatch() -> [(record: RawRecord, firstLine: Int?)] {
-            var batch: [(record: RawRecord, firstLine: Int?)] = []
+        func readBatch() -> [RawRecord] {
+            var batch: [RawRecord] = []
             batch.reserveCapacity(batchSize)
-            while batch.count < batchSize, let record = source.next() {
-                batch.append((record, ids.firstLine(of: record)))
-            }
+            while batch.count < batchSize, let record = source.next() { batch.append(record) }
             return batch
+        }
+        func deliver(_ record: RawRecord, _ evaluated: Evaluated<Output>) {
+            if let first = ids.firstLine(of: evaluated.id, line: record.line) {
+                emit(work(record, first).output)
+            } else {
+                emit(evaluated.output)
+            }
         }
         var count = 0
         if threads == 1 {
             while true {
                 let batch = readBatch()
                 if batch.isEmpty { break }
-                for item in batch { emit(work(item.record, item.firstLine)) }
+                for record in batch { deliver(record, work(record, nil)) }
                 count += batch.count
             }
             return count
@@ -44,7 +58,7 @@ public struct EvaluationPipeline: Sendable {
         let queue = DispatchQueue(label: "policy.evaluation", attributes: .concurrent)
         var current = readBatch()
         while !current.isEmpty {
-            let slots = Slots<Output>(count: current.count)
+            let slots = Slots<Evaluated<Output>>(count: current.count)
             let group = DispatchGroup()
             let batch = current
             let parts = min(threads, batch.count)
@@ -52,12 +66,12 @@ public struct EvaluationPipeline: Sendable {
                 queue.async(group: group) {
                     let lower = batch.count * part / parts
                     let upper = batch.count * (part + 1) / parts
-                    for index in lower..<upper { slots.set(index, work(batch[index].record, batch[index].firstLine)) }
+                    for index in lower..<upper { slots.set(index, work(batch[index], nil)) }
                 }
             }
             let next = readBatch()
             group.wait()
-            for index in 0..<batch.count { emit(slots.get(index)) }
+            for index in 0..<batch.count { deliver(batch[index], slots.get(index)) }
             count += batch.count
             current = next
         }

@@ -23,6 +23,15 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
     private var startedReading = false
     /// Skipping the rest of an overlong line.
     private var skipping = false
+    /// Lines are handed out as bytes (`takeUnparsed`), not parsed.
+    public var defersParsing = false
+    private var unparsedLine: [UInt8]?
+
+    /// The bytes of the line just returned, when parsing is deferred.
+    public mutating func takeUnparsed() -> [UInt8]? {
+        defer { unparsedLine = nil }
+        return unparsedLine
+    }
 
     public init(source: some ByteSource, maxLineBytes: Int = 16 << 20, limits: JSONLimits = .default, chunkSize: Int = 1 << 20) {
         self.source = source
@@ -122,12 +131,16 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
     }
 
     /// Parses one line, or returns nil for a blank one.
-    private func parseLine(_ range: Range<Int>) -> Element? {
+    private mutating func parseLine(_ range: Range<Int>) -> Element? {
         var end = range.upperBound
         if end > range.lowerBound, buffer[end - 1] == 0x0D { end -= 1 }
         let content = range.lowerBound..<end
         if buffer[content].allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
         let line = lineNumber
+        if defersParsing {
+            unparsedLine = Array(buffer[content])
+            return (line, .success(.null))
+        }
         let result = buffer.withUnsafeBytes { raw in
             JSONParser.parse(UnsafeRawBufferPointer(rebasing: raw[content]), limits: limits, firstLine: line)
         }

@@ -11,6 +11,9 @@ public struct RawRecord: Sendable {
     public var warnings: [Diagnostic] = []
     /// Read scalar cells leniently (spreadsheets hold numbers and booleans as text).
     public var lenient = false
+    /// A line of JSON not parsed yet: the reader leaves parsing to the thread
+    /// that evaluates the record (see `parsed()`).
+    public var unparsed: [UInt8]?
 
     public init(line: Int, json: JSONValue?, id: String? = nil, errors: [Diagnostic] = [], warnings: [Diagnostic] = [], lenient: Bool = false) {
         self.line = line
@@ -19,6 +22,17 @@ public struct RawRecord: Sendable {
         self.errors = errors
         self.warnings = warnings
         self.lenient = lenient
+    }
+}
+
+extension RawRecord {
+    /// The record with its JSON parsed, if the reader left it unparsed.
+    public func parsed(limits: JSONLimits = .default) -> RawRecord {
+        guard let bytes = unparsed else { return self }
+        let result = bytes.withUnsafeBytes { JSONParser.parse($0, limits: limits, firstLine: line) }
+        var record = RawRecord(syntax: result, line: line)
+        record.warnings = warnings + record.warnings
+        return record
     }
 }
 
@@ -45,10 +59,20 @@ public enum InputFormat: String, CaseIterable, Sendable {
 public struct JSONLinesRecordSource: RecordSource {
     var reader: JSONLinesReader
 
-    public init(reader: JSONLinesReader) { self.reader = reader }
+    /// With `defersParsing`, lines come out as bytes and are parsed by whoever
+    /// evaluates them (`RawRecord.parsed()`), so that parsing runs on every thread.
+    public init(reader: JSONLinesReader, defersParsing: Bool = false) {
+        self.reader = reader
+        self.reader.defersParsing = defersParsing
+    }
 
     public mutating func next() -> RawRecord? {
         guard let item = reader.next() else { return nil }
+        if reader.defersParsing, case .success = item.result, let bytes = reader.takeUnparsed() {
+            var record = RawRecord(line: item.line, json: nil)
+            record.unparsed = bytes
+            return record
+        }
         return RawRecord(syntax: item.result, line: item.line)
     }
 }

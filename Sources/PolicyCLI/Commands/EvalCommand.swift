@@ -148,9 +148,15 @@ enum EvalCommand {
         let count: Int
         if let lineFormat = ResultWriter.LineFormat(outputFormat) {
             // Each result is written out on the thread that evaluated it.
-            count = pipeline.run(&records, work: { ResultWriter.line(evaluate($0, $1), lineFormat) }, emit: { Terminal.out.write($0) })
+            count = pipeline.run(&records, work: { raw, first in
+                let result = evaluate(raw, first)
+                return (result.id, ResultWriter.line(result, lineFormat))
+            }, emit: { Terminal.out.write($0) })
         } else {
-            count = pipeline.run(&records, work: evaluate, emit: { Terminal.out.write(writer.write($0)) })
+            count = pipeline.run(&records, work: { raw, first in
+                let result = evaluate(raw, first)
+                return (result.id, result)
+            }, emit: { Terminal.out.write(writer.write($0)) })
         }
         Terminal.out.write(writer.end())
         if let arrayRecords = records as? JSONArrayRecordSource, let problem = arrayRecords.structureError {
@@ -194,7 +200,7 @@ enum EvalCommand {
             }
         }
         switch format {
-        case .jsonl: return .success(JSONLinesRecordSource(reader: JSONLinesReader(source: source)))
+        case .jsonl: return .success(JSONLinesRecordSource(reader: JSONLinesReader(source: source), defersParsing: true))
         case .json: return .success(JSONArrayRecordSource(reader: JSONArrayReader(source: source)))
         case .csv: return .success(CSVRecordSource(rows: CSVReader(source: source), schema: schema))
         }

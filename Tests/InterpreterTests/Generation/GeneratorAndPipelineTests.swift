@@ -64,7 +64,8 @@ import Testing
         var source = ArraySource(records: records)
         var outputs: [String] = []
         let count = EvaluationPipeline(threads: threads, batchSize: batch).run(&source, work: { raw, first in
-            ResultWriter.line(evaluator.evaluate(raw, firstLineOfID: first), .jsonl)
+            let result = evaluator.evaluate(raw, firstLineOfID: first)
+            return (result.id, ResultWriter.line(result, .jsonl))
         }, emit: { outputs.append($0) })
         #expect(count == records.count)
         #expect(outputs == expected)
@@ -99,5 +100,35 @@ struct ArraySource: RecordSource {
         #expect(ids.firstLine(of: Self.record("d", line: 5)) == nil)   // "a" leaves the window
         #expect(ids.firstLine(of: Self.record("a", line: 6)) == nil)
         #expect(ids.firstLine(of: Self.record("d", line: 7)) == 5)
+    }
+}
+
+/// Lines parsed by the evaluating threads give what lines parsed by the reader give.
+@Suite struct DeferredParsingTests {
+    @Test(arguments: [1, 2])
+    func deferredParsingChangesNothing(threads: Int) throws {
+        let generator = HouseholdGenerator(seed: 21)
+        var lines = (0..<600).map(generator.json)
+        lines.insert("{\"id\": \"broken\", \"members\": [", at: 10)
+        lines.insert("", at: 20)
+        lines.insert(lines[30], at: 500)                 // a duplicate id
+        lines.insert("[1, 2]", at: 40)
+        let text = "\u{FEFF}" + lines.joined(separator: "\r\n") + "\n"
+        let plan = GeneratorAndPipelineTests.plan
+        let evaluator = HouseholdEvaluator(plan: plan, asOf: GeneratorAndPipelineTests.asOf)
+        func run(defers: Bool) -> [String] {
+            var source = JSONLinesRecordSource(reader: JSONLinesReader(source: MemoryByteSource(Array(text.utf8), chunkSize: 4096)),
+                                               defersParsing: defers)
+            var outputs: [String] = []
+            EvaluationPipeline(threads: threads, batchSize: 64).run(&source, work: { raw, first in
+                let result = evaluator.evaluate(raw, firstLineOfID: first)
+                return (result.id, ResultWriter.line(result, .jsonl))
+            }, emit: { outputs.append($0) })
+            return outputs
+        }
+        let eager = run(defers: false)
+        #expect(eager.count == 603)
+        #expect(run(defers: true) == eager)
+        #expect(eager.filter { $0.contains("\"decision\":\"error\"") }.count == 3)
     }
 }
