@@ -6,6 +6,7 @@ public struct HouseholdEvaluator: Sendable {
     public let asOf: CivilDate
     public let explain: Bool
     private let evaluator: Evaluator
+    private let fastDecoder: FastRecordDecoder
     /// First line of each household id, to refuse duplicates in one input.
     private var seenIDs = DuplicateIDs()
 
@@ -14,6 +15,7 @@ public struct HouseholdEvaluator: Sendable {
         self.asOf = asOf
         self.explain = explain
         self.evaluator = Evaluator(plan: plan)
+        self.fastDecoder = FastRecordDecoder(schema: plan.schema)
     }
 
     /// Evaluates the next record of an input (refusing an id already used in it).
@@ -25,34 +27,56 @@ public struct HouseholdEvaluator: Sendable {
     /// was used before in the same input, if it was. Safe to call from several
     /// threads at once.
     public func evaluate(_ unparsed: RawRecord, firstLineOfID: Int?) -> HouseholdResult {
+        // A well-formed line of known fields is read straight into a record;
+        // anything else is read by the general path, which explains what is wrong.
+        if let bytes = unparsed.unparsed, unparsed.errors.isEmpty, let fast = fastDecoder.decode(bytes) {
+            return decide(fast.record, id: fast.id, line: unparsed.line, warnings: unparsed.warnings, errors: [],
+                          region: HouseholdEvaluator.region(of: fast.record, plan.schema), firstLineOfID: firstLineOfID)
+        }
         let raw = unparsed.parsed()
-        var warnings = raw.warnings
         guard let json = raw.json else {
-            return failure(id: raw.id, line: raw.line, errors: raw.errors, warnings: warnings)
+            return failure(id: raw.id, line: raw.line, errors: raw.errors, warnings: raw.warnings)
         }
         let decoded = RecordDecoder(schema: plan.schema, lenient: raw.lenient).decode(json)
-        let id = decoded.id ?? raw.id
-        warnings += decoded.warnings
-        let region = PolicySelector.region(of: raw)
+        return decide(decoded.record, id: decoded.id ?? raw.id, line: raw.line, warnings: raw.warnings + decoded.warnings,
+                      errors: raw.errors + decoded.errors, region: PolicySelector.region(of: raw), firstLineOfID: firstLineOfID)
+    }
+
+    /// The rest of an evaluation, once the record is read (nil: it could not be).
+    private func decide(_ record: RecordValue?, id: String?, line: Int, warnings: [Diagnostic], errors: [Diagnostic],
+                        region: [String], firstLineOfID: Int?) -> HouseholdResult {
+        var warnings = warnings
         let policyRegion = plan.metadata.region
         if !region.isEmpty, !policyRegion.isEmpty, Array(region.prefix(policyRegion.count)) != policyRegion {
             warnings.append(Diagnostic(.regionOutsidePolicy(household: region.joined(separator: " "),
                                                             policy: policyRegion.joined(separator: " "), id: plan.metadata.id)))
         }
-        var errors = raw.errors + decoded.errors
+        var errors = errors
         if let id, let first = firstLineOfID {
             errors.append(Diagnostic(.duplicateHouseholdID(id, firstLine: first)))
         }
-        guard errors.isEmpty, let record = decoded.record else {
-            return failure(id: id, line: raw.line, errors: errors, warnings: warnings)
+        guard errors.isEmpty, let record else {
+            return failure(id: id, line: line, errors: errors, warnings: warnings)
         }
         let (prepared, problems) = evaluator.prepare(record, asOf: asOf)
         warnings += problems.warnings
         guard problems.errors.isEmpty else {
-            return failure(id: id, line: raw.line, errors: problems.errors, warnings: warnings)
+            return failure(id: id, line: line, errors: problems.errors, warnings: warnings)
         }
-        return evaluator.decide(prepared, id: id, line: raw.line, asOf: asOf,
+        return evaluator.decide(prepared, id: id, line: line, asOf: asOf,
                                 warnings: warnings.map(HouseholdEvaluator.warningText), explain: explain)
+    }
+
+    /// The region a decoded record states, as `PolicySelector.region(of:)` reads it from JSON.
+    static func region(of record: RecordValue, _ schema: Schema) -> [String] {
+        guard let slot = schema.rootRecord.slot(of: "region"), case .record(let region) = record[slot],
+              case .record(let type) = schema.rootRecord.fields[slot].type else { return [] }
+        var names: [String] = []
+        for key in ["province", "county", "township"] {
+            guard let field = schema.records[type].slot(of: key), case .text(let name) = region[field], !name.isEmpty else { break }
+            names.append(name)
+        }
+        return names
     }
 
     private func failure(id: String?, line: Int, errors: [Diagnostic], warnings: [Diagnostic]) -> HouseholdResult {

@@ -132,3 +132,47 @@ struct ArraySource: RecordSource {
         #expect(eager.filter { $0.contains("\"decision\":\"error\"") }.count == 3)
     }
 }
+
+/// The fast reader gives what the general path gives, or leaves the line to it.
+@Suite struct FastRecordDecoderTests {
+    static let schema = GeneratorAndPipelineTests.plan.schema
+
+    @Test func generatedHouseholdsReadTheSameBothWays() {
+        let generator = HouseholdGenerator(seed: 33)
+        let fast = FastRecordDecoder(schema: Self.schema)
+        for index in 0..<1500 {
+            let bytes = Array(generator.json(index).utf8)
+            guard case .success(let json) = JSONParser.parse(bytes) else { Issue.record("generated JSON must parse"); return }
+            let slow = RecordDecoder(schema: Self.schema).decode(json)
+            let quick = fast.decode(bytes)
+            #expect(quick?.record == slow.record, "household \(index)")
+            #expect(quick?.id == slow.id)
+        }
+    }
+
+    static let base = #"{"id":"h","region":{"province":"重庆市","county":"丰都县"},"category":"general","members":[{"name":"张三","labour":"ordinary"}],"income":{"business":0,"wage":9000,"property":0,"transfer":0,"business_expense":0}"#
+
+    @Test(arguments: [
+        #","note":"x"}"#,                                   // unknown key: a warning to give
+        #","category":"general"}"#,                          // a key twice
+        #","risks":["ill\u004eess"]}"#,                       // an escape
+        #","assets":{"deposits":1e3}}"#,                     // an exponent
+        #","assets":{"deposits":0100}}"#,                    // a leading zero
+        #","assets":{"deposits":10.001}}"#,                  // money with three decimals
+        #","risks":["flood"]}"#,                              // not a member
+        #","assets":{"commercial_housing":1.5}}"#,           // not a whole number
+        #","monitoring":{"identified_on":"2021-02-30"}}"#,   // not a date
+        #"} trailing"#,                                       // text after the record
+        #","risks":[illness]}"#,                              // not JSON
+    ])
+    func unusualLinesAreLeftToTheGeneralPath(ending: String) {
+        let line = Self.base + ending
+        #expect(FastRecordDecoder(schema: Self.schema).decode(Array(line.utf8)) == nil, "\(line)")
+    }
+
+    @Test func aPlainLineIsReadFast() {
+        #expect(FastRecordDecoder(schema: Self.schema).decode(Array((Self.base + "}").utf8))?.id == "h")
+        #expect(FastRecordDecoder(schema: Self.schema).decode(Array(#"{"id":"h","members":[]}"#.utf8)) == nil, "required fields missing, members empty")
+        #expect(FastRecordDecoder(schema: Self.schema).decode([0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D]) == nil, "invalid UTF-8")
+    }
+}
