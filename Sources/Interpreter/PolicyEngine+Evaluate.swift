@@ -102,13 +102,12 @@ public struct DuplicateIDs: Sendable {
     public static let defaultWindow = 100_000
     public let window: Int
     private var firstLines: [String: Int] = [:]
-    /// The ids kept, oldest first, in a ring.
-    private var ring: [String?]
+    /// The ids kept, in a ring that grows to `window` and then turns.
+    private var ring: [String] = []
     private var next = 0
 
     public init(window: Int = DuplicateIDs.defaultWindow) {
         self.window = max(1, window)
-        ring = Array(repeating: nil, count: self.window)
     }
 
     /// The line where this record's id was used before, or nil (and the id is remembered).
@@ -120,9 +119,13 @@ public struct DuplicateIDs: Sendable {
     public mutating func firstLine(of id: String?, line: Int) -> Int? {
         guard let id else { return nil }
         if let first = firstLines[id] { return first }
-        if let oldest = ring[next] { firstLines[oldest] = nil }
-        ring[next] = id
-        next = (next + 1) % window
+        if ring.count < window {
+            ring.append(id)
+        } else {
+            firstLines[ring[next]] = nil
+            ring[next] = id
+            next = (next + 1) % window
+        }
         firstLines[id] = line
         return nil
     }
