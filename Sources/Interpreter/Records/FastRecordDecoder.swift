@@ -6,23 +6,100 @@
 /// path read a record.
 struct FastRecordDecoder: Sendable {
     let schema: Schema
+    /// The schema as flat tables: reading a field touches no reference count.
+    let tables: Tables
+
+    init(schema: Schema) {
+        self.schema = schema
+        self.tables = Tables(schema)
+    }
+
+    /// What a field holds, without references: a kind and the index it needs.
+    struct FieldTable: Sendable {
+        enum Kind: UInt8, Sendable { case text, bool, date, number, enumeration, record, unsupported }
+        let kind: Kind
+        /// For a list, the kind of its elements.
+        let isList: Bool
+        /// The enumeration or record type, for those kinds.
+        let index: Int
+        let isMoney: Bool
+        let isInteger: Bool
+        let nonEmpty: Bool
+        let bounds: ClosedRange<Rational>?
+    }
+
+    final class RecordTable: Sendable {
+        let lookup: [String: Int]
+        let fields: [FieldTable]
+        let required: [Int]
+
+        init(lookup: [String: Int], fields: [FieldTable], required: [Int]) {
+            self.lookup = lookup
+            self.fields = fields
+            self.required = required
+        }
+    }
+
+    final class Tables: Sendable {
+        let records: [RecordTable]
+        /// Member names of each enumeration (labels and aliases are left to the general path).
+        let members: [[String: Int]]
+        let root: Int
+        let idSlot: Int?
+
+        init(_ schema: Schema) {
+            func table(_ field: Field, _ type: ValueType, isList: Bool) -> FieldTable {
+                switch type {
+                case .text: return FieldTable(kind: .text, isList: isList, index: 0, isMoney: false, isInteger: false, nonEmpty: field.nonEmpty, bounds: nil)
+                case .bool: return FieldTable(kind: .bool, isList: isList, index: 0, isMoney: false, isInteger: false, nonEmpty: field.nonEmpty, bounds: nil)
+                case .date: return FieldTable(kind: .date, isList: isList, index: 0, isMoney: false, isInteger: false, nonEmpty: field.nonEmpty, bounds: nil)
+                case .number(let unit):
+                    return FieldTable(kind: .number, isList: isList, index: 0, isMoney: unit.isMoney, isInteger: field.isInteger,
+                                      nonEmpty: field.nonEmpty, bounds: field.bounds)
+                case .enumeration(let index):
+                    return FieldTable(kind: .enumeration, isList: isList, index: index, isMoney: false, isInteger: false, nonEmpty: field.nonEmpty, bounds: nil)
+                case .record(let index):
+                    return FieldTable(kind: .record, isList: isList, index: index, isMoney: false, isInteger: false, nonEmpty: field.nonEmpty, bounds: nil)
+                case .list(let element) where !isList:
+                    return table(field, element, isList: true)
+                case .list, .duration, .error:
+                    return FieldTable(kind: .unsupported, isList: isList, index: 0, isMoney: false, isInteger: false, nonEmpty: false, bounds: nil)
+                }
+            }
+            records = schema.records.map { record in
+                var lookup: [String: Int] = [:]
+                for field in record.fields { lookup[field.name] = field.slot }
+                return RecordTable(lookup: lookup, fields: record.fields.map { table($0, $0.type, isList: false) },
+                                   required: record.fields.filter(\.required).map(\.slot))
+            }
+            members = schema.enumerations.map { enumeration in
+                var names: [String: Int] = [:]
+                for (index, member) in enumeration.members.enumerated() where names[member.name] == nil { names[member.name] = index }
+                return names
+            }
+            root = schema.root
+            idSlot = schema.rootRecord.fields.first { $0.name == "id" && $0.type == .text }?.slot
+        }
+    }
 
     /// The record and its `id`, or nil to let the general path read the line.
     func decode(_ bytes: [UInt8]) -> (record: RecordValue, id: String?)? {
-        bytes.withUnsafeBufferPointer { buffer -> (record: RecordValue, id: String?)? in
-            var reader = Reader(bytes: buffer)
+        let tables = self.tables
+        return bytes.withUnsafeBufferPointer { buffer -> (record: RecordValue, id: String?)? in
+            var reader = Reader(bytes: buffer, tables: tables)
             reader.skipSpace()
-            guard case .record(let record)? = reader.record(schema.root, schema) else { return nil }
+            guard case .record(let record)? = reader.record(tables.root) else { return nil }
             reader.skipSpace()
             guard reader.position == buffer.count else { return nil }
             var id: String?
-            if let slot = schema.rootRecord.slot(of: "id"), case .text(let text) = record[slot] { id = text }
+            if let slot = tables.idSlot, case .text(let text) = record[slot] { id = text }
             return (record, id)
         }
     }
 
     struct Reader {
         let bytes: UnsafeBufferPointer<UInt8>
+        let tables: Tables
         var position = 0
 
         var current: UInt8? { position < bytes.count ? bytes[position] : nil }
@@ -89,33 +166,54 @@ struct FastRecordDecoder: Sendable {
             return true
         }
 
-        mutating func record(_ type: Int, _ schema: Schema) -> Value? {
-            let recordType = schema.records[type]
+        mutating func record(_ type: Int) -> Value? {
+            let table = tables.records[type]
             guard consume(0x7B) else { return nil }
-            var fields = [Value](repeating: .absent, count: recordType.fields.count)
-            var seen = [Bool](repeating: false, count: recordType.fields.count)
+            var fields = [Value](repeating: .absent, count: table.fields.count)
+            var seen = [Bool](repeating: false, count: table.fields.count)
             skipSpace()
             if current == 0x7D {
                 position += 1
             } else {
                 while true {
-                    guard let key = string(), let slot = recordType.slot(of: key), !seen[slot], consume(0x3A) else { return nil }
+                    guard let key = string(), let slot = table.lookup[key], !seen[slot], consume(0x3A) else { return nil }
                     seen[slot] = true
-                    let field = recordType.fields[slot]
-                    guard let value = value(field, field.type, schema) else { return nil }
+                    let field = table.fields[slot]
+                    guard let value = field.isList ? list(field) : value(field) else { return nil }
                     fields[slot] = value
                     if consume(0x2C) { continue }
                     guard consume(0x7D) else { return nil }
                     break
                 }
             }
-            for field in recordType.fields where field.required && fields[field.slot].isUnknown { return nil }
+            for slot in table.required where fields[slot].isUnknown { return nil }
             return .record(RecordValue(fields: fields))
         }
 
-        mutating func value(_ field: Field, _ type: ValueType, _ schema: Schema) -> Value? {
+        mutating func list(_ field: FieldTable) -> Value? {
             if literal("null") { return .absent }
-            switch type {
+            guard consume(0x5B) else { return nil }
+            var items: [Value] = []
+            skipSpace()
+            if current == 0x5D {
+                position += 1
+            } else {
+                while true {
+                    guard let item = value(field) else { return nil }
+                    items.append(item)
+                    if consume(0x2C) { continue }
+                    guard consume(0x5D) else { return nil }
+                    break
+                }
+            }
+            if field.nonEmpty, items.isEmpty { return nil }
+            return .list(items)
+        }
+
+        /// One value of a field's kind (an element, for a list).
+        mutating func value(_ field: FieldTable) -> Value? {
+            if literal("null") { return .absent }
+            switch field.kind {
             case .text:
                 return string().map { .text($0) }
             case .bool:
@@ -125,35 +223,18 @@ struct FastRecordDecoder: Sendable {
             case .date:
                 guard let text = string(), let date = CivilDate.parse(text) else { return nil }
                 return .date(date)
-            case .number(let unit):
+            case .number:
                 guard let text = numberText(), case .success(let parsed) = Rational.parseDecimal(text) else { return nil }
-                if unit.isMoney, parsed.decimalPlaces > 2 { return nil }
+                if field.isMoney, parsed.decimalPlaces > 2 { return nil }
                 if field.isInteger, !parsed.value.isInteger { return nil }
                 if let bounds = field.bounds, !bounds.contains(parsed.value) { return nil }
                 return .number(parsed.value)
-            case .enumeration(let index):
-                guard let text = string(), let member = schema.enumerations[index].index(reading: text) else { return nil }
+            case .enumeration:
+                guard let text = string(), let member = tables.members[field.index][text] else { return nil }
                 return .enumeration(member)
-            case .record(let index):
-                return record(index, schema)
-            case .list(let element):
-                guard consume(0x5B) else { return nil }
-                var items: [Value] = []
-                skipSpace()
-                if current == 0x5D {
-                    position += 1
-                } else {
-                    while true {
-                        guard let item = value(field, element, schema) else { return nil }
-                        items.append(item)
-                        if consume(0x2C) { continue }
-                        guard consume(0x5D) else { return nil }
-                        break
-                    }
-                }
-                if field.nonEmpty, items.isEmpty { return nil }
-                return .list(items)
-            case .duration, .error:
+            case .record:
+                return record(field.index)
+            case .unsupported:
                 return nil
             }
         }
