@@ -15,11 +15,7 @@ extension Parser {
         let label = optionalString()
         guard let open = expect(.leftBrace, "`{` to open the alert") else { return nil }
         var alert = AlertDeclaration(name: name, label: label, range: start)
-        while !check(.rightBrace) {
-            if atEnd || startsDeclaration(current) {
-                report(.unclosedBlock(opener: "`alert \(name.text)`"), at: open)
-                break
-            }
+        while !atBlockEnd(opener: "`alert \(name.text)`", open: open) {
             let clause = current
             if clause.isWord(.to) {
                 advance()
@@ -171,11 +167,7 @@ extension Parser {
         let label = optionalString()
         guard let open = expect(.leftBrace, "`{` to open the procedure") else { return nil }
         var procedure = ProcedureDeclaration(name: name, label: label, range: start)
-        while !check(.rightBrace) {
-            if atEnd || startsDeclaration(current) {
-                report(.unclosedBlock(opener: "`procedure \(name.text)`"), at: open)
-                break
-            }
+        while !atBlockEnd(opener: "`procedure \(name.text)`", open: open) {
             let clause = current
             if clause.isWord(.for) {
                 advance()

@@ -78,6 +78,15 @@ extension Parser {
 
     // MARK: - Reporting
 
+    /// Whether a block's clauses end here: at its `}`, or (reported as
+    /// unclosed) at the end of the file or the start of the next declaration.
+    mutating func atBlockEnd(opener: String, open: SourceRange) -> Bool {
+        if check(.rightBrace) { return true }
+        guard atEnd || startsDeclaration(current) else { return false }
+        report(.unclosedBlock(opener: opener), at: open)
+        return true
+    }
+
     mutating func report(_ kind: DiagnosticKind, at range: SourceRange) {
         diagnostics.append(Diagnostic(kind, file: source, range: range))
     }

@@ -12,11 +12,7 @@ extension Parser {
         let label = optionalString()
         guard let open = expect(.leftBrace, "`{` to open the test") else { return nil }
         var test = TestDeclaration(name: name, label: label, range: start)
-        while !check(.rightBrace) {
-            if atEnd || startsDeclaration(current) {
-                report(.unclosedBlock(opener: "`test \(name.text)`"), at: open)
-                break
-            }
+        while !atBlockEnd(opener: "`test \(name.text)`", open: open) {
             let clause = current
             if clause.isWord(.as_of) {
                 advance()
