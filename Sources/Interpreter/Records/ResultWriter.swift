@@ -90,48 +90,104 @@ public struct ResultWriter {
 
     // MARK: - JSON
 
+    /// One result as a JSON object, written into one string (a result is
+    /// written for every household: no piece is built on its own).
     public static func json(_ result: HouseholdResult) -> String {
-        var object = JSONObjectWriter()
-        object.add("id", result.id.map(jsonString) ?? "null")
-        object.add("policy", result.policy.isEmpty ? "null" : jsonString(result.policy))
-        object.add("as_of", jsonString(result.asOf.description))
-        object.add("decision", jsonString(result.decision.rawValue))
-        object.add("category", result.category.map(jsonString) ?? "null")
-        object.add("exclusions", jsonArray(result.exclusions))
-        object.add("exception", result.exception ? "true" : "false")
-        object.add("elimination", "{\"eligible\":\(result.eliminationEligible ? "true" : "false"),\"blocked_by\":\(jsonArray(result.blockedBy))}")
-        object.add("alerts", "[" + result.alerts.map(alertJSON).joined(separator: ",") + "]")
-        object.add("procedure", "[" + result.procedure.map(stepJSON).joined(separator: ",") + "]")
-        object.add("green_channel", result.greenChannel ? "true" : "false")
-        object.add("missing", jsonArray(result.missing))
-        object.add("warnings", jsonArray(result.warnings))
-        object.add("messages", jsonArray(result.messages))
-        object.add("trace", "[" + result.trace.map(traceJSON).joined(separator: ",") + "]")
-        object.add("matched_category", result.matchedCategory.map(jsonString) ?? "null")
-        object.add("line", result.line.map(String.init) ?? "null")
-        return object.closed
+        var out = ""
+        out.reserveCapacity(1024)
+        out += "{\"id\":"
+        appendOptional(&out, result.id)
+        out += ",\"policy\":"
+        appendOptional(&out, result.policy.isEmpty ? nil : result.policy)
+        out += ",\"as_of\":"
+        appendString(&out, result.asOf.description)
+        out += ",\"decision\":"
+        appendString(&out, result.decision.rawValue)
+        out += ",\"category\":"
+        appendOptional(&out, result.category)
+        out += ",\"exclusions\":"
+        appendArray(&out, result.exclusions)
+        out += result.exception ? ",\"exception\":true" : ",\"exception\":false"
+        out += result.eliminationEligible ? ",\"elimination\":{\"eligible\":true,\"blocked_by\":" : ",\"elimination\":{\"eligible\":false,\"blocked_by\":"
+        appendArray(&out, result.blockedBy)
+        out += "},\"alerts\":["
+        for (index, alert) in result.alerts.enumerated() {
+            if index > 0 { out += "," }
+            appendAlert(&out, alert)
+        }
+        out += "],\"procedure\":["
+        for (index, step) in result.procedure.enumerated() {
+            if index > 0 { out += "," }
+            appendStep(&out, step)
+        }
+        out += result.greenChannel ? "],\"green_channel\":true,\"missing\":" : "],\"green_channel\":false,\"missing\":"
+        appendArray(&out, result.missing)
+        out += ",\"warnings\":"
+        appendArray(&out, result.warnings)
+        out += ",\"messages\":"
+        appendArray(&out, result.messages)
+        out += ",\"trace\":["
+        for (index, entry) in result.trace.enumerated() {
+            if index > 0 { out += "," }
+            out += traceJSON(entry)
+        }
+        out += "],\"matched_category\":"
+        appendOptional(&out, result.matchedCategory)
+        out += ",\"line\":"
+        out += result.line.map(String.init) ?? "null"
+        out += "}"
+        return out
     }
 
-    static func alertJSON(_ alert: AlertResult) -> String {
-        var object = JSONObjectWriter()
-        object.add("rule", jsonString(alert.rule))
-        object.add("department", jsonString(alert.department))
-        object.add("due", jsonString(alert.due.description))
-        object.add("label", alert.label.map(jsonString) ?? "null")
-        object.add("interval", jsonString(alert.interval))
-        object.add("event_date", alert.eventDate.map { jsonString($0.description) } ?? "null")
-        object.add("overdue", alert.overdue ? "true" : "false")
-        return object.closed
+    static func appendAlert(_ out: inout String, _ alert: AlertResult) {
+        out += "{\"rule\":"
+        appendString(&out, alert.rule)
+        out += ",\"department\":"
+        appendString(&out, alert.department)
+        out += ",\"due\":"
+        appendString(&out, alert.due.description)
+        out += ",\"label\":"
+        appendOptional(&out, alert.label)
+        out += ",\"interval\":"
+        appendString(&out, alert.interval)
+        out += ",\"event_date\":"
+        appendOptional(&out, alert.eventDate?.description)
+        out += alert.overdue ? ",\"overdue\":true}" : ",\"overdue\":false}"
     }
 
-    static func stepJSON(_ step: StepResult) -> String {
-        var object = JSONObjectWriter()
-        object.add("step", jsonString(step.step))
-        object.add("due", jsonString(step.due.description))
-        object.add("procedure", jsonString(step.procedure))
-        object.add("label", step.label.map(jsonString) ?? "null")
-        object.add("overdue", step.overdue ? "true" : "false")
-        return object.closed
+    static func appendStep(_ out: inout String, _ step: StepResult) {
+        out += "{\"step\":"
+        appendString(&out, step.step)
+        out += ",\"due\":"
+        appendString(&out, step.due.description)
+        out += ",\"procedure\":"
+        appendString(&out, step.procedure)
+        out += ",\"label\":"
+        appendOptional(&out, step.label)
+        out += step.overdue ? ",\"overdue\":true}" : ",\"overdue\":false}"
+    }
+
+    static func appendString(_ out: inout String, _ text: String) {
+        if needsEscape(text) {
+            out += jsonString(text)
+        } else {
+            out += "\""
+            out += text
+            out += "\""
+        }
+    }
+
+    static func appendOptional(_ out: inout String, _ text: String?) {
+        if let text { appendString(&out, text) } else { out += "null" }
+    }
+
+    static func appendArray(_ out: inout String, _ items: [String]) {
+        out += "["
+        for (index, item) in items.enumerated() {
+            if index > 0 { out += "," }
+            appendString(&out, item)
+        }
+        out += "]"
     }
 
     static func traceJSON(_ entry: TraceEntry) -> String {
@@ -154,9 +210,7 @@ public struct ResultWriter {
     /// A JSON string literal: quotes, backslashes and control characters
     /// escaped, everything else (Chinese included) written as UTF-8.
     public static func jsonString(_ text: String) -> String {
-        // Most text needs no escape: no quote, backslash, control character or
-        // line/paragraph separator (U+2028/2029 start with the byte E2).
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) { return "\"" + text + "\"" }
+        if !needsEscape(text) { return "\"" + text + "\"" }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -175,6 +229,12 @@ public struct ResultWriter {
             }
         }
         return out + "\""
+    }
+
+    /// Most text needs no escape: no quote, backslash, control character or
+    /// line/paragraph separator (U+2028/2029 start with the byte E2).
+    static func needsEscape(_ text: String) -> Bool {
+        text.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }
     }
 
     struct JSONObjectWriter {
