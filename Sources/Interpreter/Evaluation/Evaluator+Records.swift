@@ -13,24 +13,24 @@ extension Evaluator {
         guard let plan else { return (household, DataProblems()) }
         var problems = DataProblems()
         var frame = makeFrame(household, today: asOf)
-        let completed = complete(household, type: plan.schema.root, path: "", plan: plan, &frame)
+        let completed = complete(household, type: plan.schema.root, path: RecordPath(), plan: plan, &frame)
         frame = makeFrame(completed, today: asOf)
-        check(completed, type: plan.schema.root, path: "", plan: plan, &frame, &problems)
+        check(completed, type: plan.schema.root, path: RecordPath(), plan: plan, &frame, &problems)
         return (completed, problems)
     }
 
-    private func complete(_ record: RecordValue, type: Int, path: String, plan: Plan, _ frame: inout Frame) -> RecordValue {
+    private func complete(_ record: RecordValue, type: Int, path: RecordPath, plan: Plan, _ frame: inout Frame) -> RecordValue {
         let rules = plan.recordRules[type]
         var record = record
         for (slot, record_, isList) in rules.nested {
-            let childPath = join(path, plan.schema.records[type].fields[slot].name)
+            let childPath = path.joined(plan.schema.records[type].fields[slot].name)
             switch record[slot] {
             case .record(let child) where !isList:
-                record.fields[slot] = .record(complete(child, type: record_, path: childPath, plan: plan, &frame))
+                record.fields[slot] = .record(complete(child, type: record_, path: RecordPath(base: childPath), plan: plan, &frame))
             case .list(let items) where isList:
                 record.fields[slot] = .list(items.enumerated().map { index, item in
                     guard case .record(let child) = item else { return item }
-                    return .record(complete(child, type: record_, path: "\(childPath)[\(index)]", plan: plan, &frame))
+                    return .record(complete(child, type: record_, path: RecordPath(base: childPath, index: index), plan: plan, &frame))
                 })
             default: break
             }
@@ -47,7 +47,7 @@ extension Evaluator {
         return record
     }
 
-    private func check(_ record: RecordValue, type: Int, path: String, plan: Plan, _ frame: inout Frame, _ problems: inout DataProblems) {
+    private func check(_ record: RecordValue, type: Int, path: RecordPath, plan: Plan, _ frame: inout Frame, _ problems: inout DataProblems) {
         let rules = plan.recordRules[type]
         if !rules.checks.isEmpty {
             frame.current = record
@@ -55,29 +55,25 @@ extension Evaluator {
             for (check, node) in rules.checks {
                 // A check that cannot be decided (its data absent) says nothing.
                 guard case .bool(false)? = try? value(node, &frame) else { continue }
-                let diagnostic = Diagnostic(.dataCheckFailed(path: join(path, check.field), check: check.name,
+                let diagnostic = Diagnostic(.dataCheckFailed(path: path.joined(check.field), check: check.name,
                                                              message: check.message, isError: check.isError))
                 if check.isError { problems.errors.append(diagnostic) } else { problems.warnings.append(diagnostic) }
             }
             frame.current = nil
         }
         for (slot, record_, isList) in rules.nested {
-            let childPath = join(path, plan.schema.records[type].fields[slot].name)
+            let childPath = path.joined(plan.schema.records[type].fields[slot].name)
             switch record[slot] {
             case .record(let child) where !isList:
-                check(child, type: record_, path: childPath, plan: plan, &frame, &problems)
+                check(child, type: record_, path: RecordPath(base: childPath), plan: plan, &frame, &problems)
             case .list(let items) where isList:
                 for (index, item) in items.enumerated() {
                     if case .record(let child) = item {
-                        check(child, type: record_, path: "\(childPath)[\(index)]", plan: plan, &frame, &problems)
+                        check(child, type: record_, path: RecordPath(base: childPath, index: index), plan: plan, &frame, &problems)
                     }
                 }
             default: break
             }
         }
-    }
-
-    private func join(_ path: String, _ name: String) -> String {
-        path.isEmpty ? name : (name.isEmpty ? path : "\(path).\(name)")
     }
 }

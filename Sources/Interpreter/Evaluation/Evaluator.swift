@@ -23,9 +23,24 @@ public struct Evaluator: Sendable {
         let root: RecordValue
         let today: CivilDate
         var current: RecordValue?
-        var currentPath = ""
+        var currentPath = RecordPath()
         var variables: [Binding]
         var derived: [Value?]
+    }
+
+    /// Where a record sits in the household, for messages: `members[2]`. Kept
+    /// in parts and written out only when a message needs it.
+    struct RecordPath {
+        var base = ""
+        var index: Int?
+
+        var text: String { index.map { "\(base)[\($0)]" } ?? base }
+
+        /// `members[2].labour`, or the name alone at the household's top.
+        func joined(_ name: String) -> String {
+            let text = self.text
+            return text.isEmpty ? name : (name.isEmpty ? text : "\(text).\(name)")
+        }
     }
 
     /// A quantifier's variable: the element, and where it sits for messages.
@@ -71,7 +86,7 @@ public struct Evaluator: Sendable {
             return follow(.record(frame.root), slots, path: path)
         case .currentPath(let slots, let path):
             guard let current = frame.current else { return .absent }
-            return follow(.record(current), slots, path: frame.currentPath.isEmpty ? path : "\(frame.currentPath).\(path)")
+            return follow(.record(current), slots, path: frame.currentPath.joined(path))
         case .variablePath(let depth, let slots, let suffix):
             guard depth < frame.variables.count else { return .absent }
             let binding = frame.variables[depth]
@@ -209,16 +224,18 @@ public struct Evaluator: Sendable {
 
     /// Reads a chain of slots; an absent field (or an absent record on the way)
     /// becomes unknown, naming the whole path.
-    func follow(_ start: Value, _ slots: [Int], path: String) -> Value {
+    /// The value at `slots` from `start`; `path` (written only when the value
+    /// is unknown, to name what is missing) is where it is in the record.
+    func follow(_ start: Value, _ slots: [Int], path: @autoclosure () -> String) -> Value {
         var current = start
         for slot in slots {
             guard case .record(let record) = current else {
                 if case .unknown(let missing) = current, !missing.isEmpty { return current }
-                return .unknown(Missing(path: path))
+                return .unknown(Missing(path: path()))
             }
             current = record[slot]
         }
-        if case .unknown(let missing) = current, missing.isEmpty { return .unknown(Missing(path: path)) }
+        if case .unknown(let missing) = current, missing.isEmpty { return .unknown(Missing(path: path())) }
         return current
     }
 
@@ -437,7 +454,7 @@ public struct Evaluator: Sendable {
     func describe(_ node: PlanNode, _ frame: Frame) -> String {
         switch node {
         case .rootPath(_, let path): return path
-        case .currentPath(_, let path): return frame.currentPath.isEmpty ? path : "\(frame.currentPath).\(path)"
+        case .currentPath(_, let path): return frame.currentPath.joined(path)
         case .variablePath(let depth, _, let suffix):
             guard depth < frame.variables.count else { return suffix }
             return frame.variables[depth].path + suffix
