@@ -423,7 +423,7 @@ struct Printer {
                     line += "  #" + Formatter.trimmed(comment.text)
                 } else {
                     let level = layout.breaks[offset] ?? (token.kind == .punctuation(.rightBrace) ? lineLevel + 1 : anchorLevel + 1)
-                    startLine(level: max(level, token.kind == .punctuation(.rightBrace) ? level : level))
+                    startLine(level: level)
                     line += "#" + Formatter.trimmed(comment.text)
                 }
                 forceBreak = true
