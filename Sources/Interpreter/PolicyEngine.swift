@@ -126,10 +126,16 @@ public struct PolicyEngine: Sendable {
     func resolve(_ file: PolicyFile, path: String) -> (policy: ResolvedPolicy, diagnostics: [Diagnostic]) {
         let baseProblems = DiagnosticList()
         let resolver = Resolver { id, near in
-            guard let found = workspace.findPolicy(id, near: near) else { return nil }
-            let (base, syntax) = parse(path: found)
-            baseProblems.items += syntax
-            return base.map { ($0, found) }
+            switch workspace.findPolicy(id, near: near) {
+            case .notFound:
+                return .notFound
+            case .outside(let refused, let target, let root):
+                return .refused(.outsidePoliciesRoot(path: refused, target: target, root: root))
+            case .found(let found):
+                let (base, syntax) = parse(path: found)
+                baseProblems.items += syntax
+                return base.map { .file($0, path: found) } ?? .notFound
+            }
         }
         let (resolved, diagnostics) = resolver.resolve(file, path: path)
         return (resolved, baseProblems.items + diagnostics)
@@ -137,7 +143,10 @@ public struct PolicyEngine: Sendable {
 
     /// Reads the calendar files of an id and builds the working calendar.
     public func loadCalendar(_ id: String, near path: String) -> (calendar: WorkingCalendar?, diagnostics: [Diagnostic])? {
-        guard let paths = workspace.calendarFiles(id, near: path) else { return nil }
+        guard let (paths, refused) = workspace.calendarFiles(id, near: path) else { return nil }
+        if case .outside(let refusedPath, let target, let root) = refused {
+            return (nil, [Diagnostic(.outsidePoliciesRoot(path: refusedPath, target: target, root: root))])
+        }
         var files: [PolicyFile] = []
         var diagnostics: [Diagnostic] = []
         for calendarPath in paths {
@@ -161,7 +170,12 @@ public struct PolicyEngine: Sendable {
             if header.base != nil, resolution.hasErrors { return (nil, resolution) }
             return (nil, resolution + [Diagnostic(.missingHeaderClause("schema"), file: file.source, range: header.id.range)])
         }
-        guard let schemaPath = workspace.findSchema(schemaID, near: path) else {
+        let schemaLookup = workspace.findSchema(schemaID, near: path)
+        if case .outside(let refused, let target, let root) = schemaLookup {
+            return (nil, resolution + [Diagnostic(.outsidePoliciesRoot(path: refused, target: target, root: root),
+                                                  file: file.source, range: header.schema?.range ?? header.id.range)])
+        }
+        guard let schemaPath = schemaLookup.path else {
             return (nil, resolution + [Diagnostic(.schemaNotFound(id: schemaID, nearest: nearest.isEmpty ? "." : nearest, extraRoots: workspace.extraRoots),
                                                   file: file.source, range: header.schema?.range ?? header.id.range)])
         }

@@ -63,15 +63,37 @@ public struct Workspace: Sendable {
         }
     }
 
-    /// The folders to search for files a policy at `path` refers to: its own
-    /// folder and those above it, nearest first, then `extraRoots`.
-    public func roots(for path: String) -> [String] {
-        var roots: [String] = []
-        var folder = URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL
-        for _ in 0..<32 {
-            roots.append(folder.path)
+    /// The folder a policy's references must stay in: the nearest folder at
+    /// or above the policy that holds a `schema/` folder (`policies/`), else
+    /// the policy's own folder. `extends`, `schema`, `calendar` and `source`
+    /// find files only there and in `extraRoots`, never above or beside it.
+    public func policiesRoot(for path: String) -> String {
+        let own = URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL
+        var folder = own
+        for _ in 0..<64 {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("schema").path, isDirectory: &isDirectory),
+               isDirectory.boolValue {
+                return folder.path
+            }
             let parent = folder.deletingLastPathComponent().standardizedFileURL
             if parent.path == folder.path { break }
+            folder = parent
+        }
+        return own.path
+    }
+
+    /// The folders to search for files a policy at `path` refers to: its own
+    /// folder and those above it up to its policies root, nearest first, then
+    /// `extraRoots`.
+    public func roots(for path: String) -> [String] {
+        var roots: [String] = []
+        let top = policiesRoot(for: path)
+        var folder = URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL
+        for _ in 0..<64 {
+            roots.append(folder.path)
+            let parent = folder.deletingLastPathComponent().standardizedFileURL
+            if folder.path == top || parent.path == folder.path { break }
             folder = parent
         }
         // Folders under the working directory are named relative to it, as
@@ -86,20 +108,67 @@ public struct Workspace: Sendable {
         return roots + extraRoots
     }
 
+    /// What looking for a referenced file found.
+    public enum Lookup: Equatable, Sendable {
+        case found(String)
+        case notFound
+        /// The file exists but is, or passes through, a symbolic link leading
+        /// outside the policies root: refused.
+        case outside(path: String, target: String, root: String)
+
+        public var path: String? {
+            if case .found(let path) = self { return path }
+            return nil
+        }
+    }
+
+    /// The first of the candidates that exists, refused when its real place
+    /// (symbolic links followed) is not inside the policies root of `path`
+    /// or one of `extraRoots`.
+    func firstConfined(_ candidates: [String], near path: String) -> Lookup {
+        guard let candidate = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else { return .notFound }
+        return confine(candidate, near: path)
+    }
+
+    /// `.found(candidate)` when its real place is inside the policies root of `path` or an extra root.
+    func confine(_ candidate: String, near path: String) -> Lookup {
+        let root = policiesRoot(for: path)
+        guard let target = Workspace.realPath(candidate) else { return .notFound }
+        let allowed = ([root] + extraRoots).compactMap(Workspace.realPath)
+        if allowed.contains(where: { target == $0 || target.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) {
+            return .found(candidate)
+        }
+        return .outside(path: candidate, target: target, root: Workspace.shortened(root))
+    }
+
+    /// The absolute path with every symbolic link followed, or nil when it does not exist.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// A path under the working directory, named relative to it.
+    static func shortened(_ path: String) -> String {
+        let current = FileManager.default.currentDirectoryPath
+        if path == current { return "." }
+        return path.hasPrefix(current + "/") ? String(path.dropFirst(current.count + 1)) : path
+    }
+
     /// Where a schema id would be found, nearest first.
     public func schemaCandidates(_ id: String, near path: String) -> [String] {
         roots(for: path).map { Workspace.join($0, "schema/\(id).policy") }
     }
 
-    public func findSchema(_ id: String, near path: String) -> String? {
-        schemaCandidates(id, near: path).first { FileManager.default.fileExists(atPath: $0) }
+    public func findSchema(_ id: String, near path: String) -> Lookup {
+        guard Workspace.isSafeID(id) else { return .notFound }
+        return firstConfined(schemaCandidates(id, near: path), near: path)
     }
 
     /// The file of a policy id (`hebei/2022` → `hebei/2022.policy`), nearest first.
-    public func findPolicy(_ id: String, near path: String) -> String? {
-        guard Workspace.isSafeID(id) else { return nil }
-        return roots(for: path).map { Workspace.join($0, "\(id).policy") }
-            .first { FileManager.default.fileExists(atPath: $0) }
+    public func findPolicy(_ id: String, near path: String) -> Lookup {
+        guard Workspace.isSafeID(id) else { return .notFound }
+        return firstConfined(roots(for: path).map { Workspace.join($0, "\(id).policy") }, near: path)
     }
 
     /// The file a command-line argument names: a path to a file, or a policy
@@ -114,14 +183,20 @@ public struct Workspace: Sendable {
     }
 
     /// The files of a calendar (`cn` → `calendar/cn/*.policy`), from the nearest
-    /// folder that has them, in order of name; nil when no folder has them.
-    public func calendarFiles(_ id: String, near path: String) -> [String]? {
+    /// folder that has them, in order of name. `.notFound` when no folder has
+    /// them; `.outside` when one of them leads outside the policies root.
+    public func calendarFiles(_ id: String, near path: String) -> (files: [String], refused: Lookup?)? {
         guard Workspace.isSafeID(id) else { return nil }
         for root in roots(for: path) {
             let folder = Workspace.join(root, "calendar/\(id)")
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
             let files = names.filter { $0.hasSuffix(".policy") }.sorted().map { Workspace.join(folder, $0) }
-            if !files.isEmpty { return files }
+            guard !files.isEmpty else { continue }
+            for file in files {
+                let lookup = confine(file, near: path)
+                if case .outside = lookup { return (files, lookup) }
+            }
+            return (files, nil)
         }
         return nil
     }
@@ -136,6 +211,7 @@ public struct Workspace: Sendable {
         guard !name.contains(".."), !name.hasPrefix("/") else { return nil }
         for root in roots(for: path) {
             let candidate = Workspace.join(root, "sources/\(name)")
+            guard FileManager.default.fileExists(atPath: candidate), confine(candidate, near: path).path != nil else { continue }
             if let data = FileManager.default.contents(atPath: candidate) {
                 return String(decoding: data, as: UTF8.self)
             }

@@ -27,6 +27,10 @@ public enum DiagnosticCatalog {
                          help: "save the file as UTF-8")
         case .fileTooLarge(let path, let limit):
             return Entry(code: "E0003", severity: .error, message: "`\(path)` is larger than \(limit) bytes")
+        case .outsidePoliciesRoot(let path, let target, let root):
+            return Entry(code: "E0004", severity: .error,
+                         message: "`\(path)` leads outside the policies root `\(root)` (to `\(target)`); refused",
+                         help: "a policy reads only files under its policies root (the folder holding `schema/`); replace the symbolic link by the file itself")
 
         // Lexical
         case .unexpectedCharacter(let scalar):
@@ -67,6 +71,10 @@ public enum DiagnosticCatalog {
             return Entry(code: "E0207", severity: .error, message: "\(declaration) needs a `\(clause)` clause")
         case .tooManyErrors(let limit):
             return Entry(code: "E0208", severity: .error, message: "more than \(limit) errors; stopping here")
+        case .pathInsteadOfID(let found):
+            return Entry(code: "E0209", severity: .error, message: "a file path where an id is expected, found \(found)",
+                         label: "an id such as `hebei/2022`",
+                         help: "`extends`, `schema` and `calendar` name files by id under the policies root; absolute paths, `.`, `..` and quoted paths are refused")
 
         // Names
         case .unknownName(let name, let suggestion):

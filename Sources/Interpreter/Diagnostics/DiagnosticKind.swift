@@ -8,6 +8,7 @@ public enum DiagnosticKind: Sendable {
     case cannotReadFile(path: String, reason: String)
     case invalidUTF8(path: String, line: Int, column: Int)
     case fileTooLarge(path: String, limit: Int)
+    case outsidePoliciesRoot(path: String, target: String, root: String)
 
     // MARK: Lexical (E01)
     case unexpectedCharacter(Unicode.Scalar)
@@ -25,6 +26,7 @@ public enum DiagnosticKind: Sendable {
     case duplicateClause(String)
     case missingClause(clause: String, in: String)
     case tooManyErrors(limit: Int)
+    case pathInsteadOfID(String)
 
     // MARK: Names (E03)
     case unknownName(String, suggestion: String?)

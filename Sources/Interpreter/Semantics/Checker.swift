@@ -51,7 +51,7 @@ final class Checker {
     /// Checks a policy on its own (no base policy).
     static func check(_ policy: PolicyFile, schema: Schema, calendar: WorkingCalendar? = nil,
                       afterSyntaxErrors: Bool = false) -> (policy: CheckedPolicy?, diagnostics: [Diagnostic]) {
-        let resolver = Resolver { _, _ in nil }
+        let resolver = Resolver { _, _ in .notFound }
         let (resolved, resolution) = resolver.resolve(policy, path: policy.source.path)
         let (checked, diagnostics) = check(resolved, schema: schema, calendar: calendar, afterSyntaxErrors: afterSyntaxErrors)
         return (resolution.hasErrors ? nil : checked, resolution + diagnostics)

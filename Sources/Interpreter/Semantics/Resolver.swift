@@ -30,8 +30,16 @@ public struct ResolvedItem: Sendable {
 
 /// Resolves inheritance (`extends`, `override`, `remove`).
 struct Resolver {
+    /// What reading the base policy of an id gave.
+    enum Loaded {
+        case file(PolicyFile, path: String)
+        case notFound
+        /// Found, but refused: the reason is the diagnostic.
+        case refused(DiagnosticKind)
+    }
+
     /// Reads and parses the policy of an id, seen from the file at `near`.
-    let load: (_ id: String, _ near: String) -> (file: PolicyFile, path: String)?
+    let load: (_ id: String, _ near: String) -> Loaded
 
     func resolve(_ file: PolicyFile, path: String) -> (policy: ResolvedPolicy, diagnostics: [Diagnostic]) {
         resolve(file, path: path, visiting: [])
@@ -55,8 +63,10 @@ struct Resolver {
             baseID = base.description
             if visiting.contains(base.description) || base.description == id {
                 report(.extendsCycle(visiting + [id, base.description]), base.range)
-            } else if let loaded = load(base.description, path) {
-                let (resolvedBase, baseDiagnostics) = resolve(loaded.file, path: loaded.path, visiting: visiting + [id])
+            } else if case .refused(let reason) = load(base.description, path) {
+                report(reason, base.range)
+            } else if case .file(let baseFile, let basePath) = load(base.description, path) {
+                let (resolvedBase, baseDiagnostics) = resolve(baseFile, path: basePath, visiting: visiting + [id])
                 diagnostics += baseDiagnostics
                 items = resolvedBase.items
                 chain = resolvedBase.chain

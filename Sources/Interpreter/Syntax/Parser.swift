@@ -195,6 +195,10 @@ public struct Parser {
         let start = current.range
         repeat {
             switch current.kind {
+            case .punctuation(.dot), .punctuation(.dotDot), .punctuation(.slash), .string:
+                // `../../etc/passwd`, `/etc/passwd`, `"base.policy"`: a path, never followed.
+                reportOnce(.pathInsteadOfID(current.kind.description), at: current.range)
+                return nil
             case .identifier(let text), .number(let text):
                 segments.append(text)
                 advance()

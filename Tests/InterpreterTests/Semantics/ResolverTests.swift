@@ -31,7 +31,7 @@ import Lexer
         let (baseFile, _) = Parser.parse(SourceFile(path: "base.policy", text: base))
         let (file, syntax) = Parser.parse(SourceFile(path: "county.policy", text: header + county))
         #expect(syntax.isEmpty, "\(syntax.map(\.message))")
-        let resolver = Resolver { id, _ in id == "test/base/2021" ? (baseFile, "base.policy") : nil }
+        let resolver = Resolver { id, _ in id == "test/base/2021" ? .file(baseFile, path: "base.policy") : .notFound }
         return resolver.resolve(file, path: "county.policy")
     }
 
@@ -91,10 +91,10 @@ import Lexer
         policy test/c/2021 extends test/county/2021 { region "重庆市" year 2021 }
         exception other "另一评议" { when true }
         """))
-        let resolver = Resolver { _, _ in (Parser.parse(SourceFile(path: "county.policy", text: """
+        let resolver = Resolver { _, _ in .file(Parser.parse(SourceFile(path: "county.policy", text: """
             policy test/county/2021 { region "重庆市" year 2021 schema household/v1 }
             exception review "评议" { when true }
-            """)).file, "county.policy") }
+            """)).file, path: "county.policy") }
         #expect(resolver.resolve(file, path: "c.policy").diagnostics.map(\.code.rawValue) == ["E0519"])
     }
 }
