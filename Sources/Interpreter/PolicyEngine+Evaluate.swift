@@ -5,17 +5,24 @@ public struct HouseholdEvaluator: Sendable {
     public let plan: Plan
     public let asOf: CivilDate
     public let explain: Bool
+    /// Mask names and every free text in traces, and ids that are ID numbers
+    /// (`--mask`); ID numbers in messages and traces are masked always.
+    public let maskPersonalData: Bool
+    /// How deep, long and large a record may be.
+    public let limits: JSONLimits
     private let evaluator: Evaluator
     private let fastDecoder: FastRecordDecoder
     /// First line of each household id, to refuse duplicates in one input.
     private var seenIDs = DuplicateIDs()
 
-    public init(plan: Plan, asOf: CivilDate, explain: Bool = false) {
+    public init(plan: Plan, asOf: CivilDate, explain: Bool = false, maskPersonalData: Bool = false, limits: JSONLimits = .default) {
+        self.limits = limits
         self.plan = plan
         self.asOf = asOf
         self.explain = explain
+        self.maskPersonalData = maskPersonalData
         self.evaluator = Evaluator(plan: plan)
-        self.fastDecoder = FastRecordDecoder(schema: plan.schema)
+        self.fastDecoder = FastRecordDecoder(schema: plan.schema, limits: limits)
     }
 
     /// Evaluates the next record of an input (refusing an id already used in it).
@@ -27,13 +34,17 @@ public struct HouseholdEvaluator: Sendable {
     /// was used before in the same input, if it was. Safe to call from several
     /// threads at once.
     public func evaluate(_ unparsed: RawRecord, firstLineOfID: Int?) -> HouseholdResult {
+        unmasked(unparsed, firstLineOfID: firstLineOfID).maskingPersonalData(everything: maskPersonalData)
+    }
+
+    private func unmasked(_ unparsed: RawRecord, firstLineOfID: Int?) -> HouseholdResult {
         // A well-formed line of known fields is read straight into a record;
         // anything else is read by the general path, which explains what is wrong.
         if let bytes = unparsed.unparsed, unparsed.errors.isEmpty, let fast = fastDecoder.decode(bytes) {
             return decide(fast.record, id: fast.id, line: unparsed.line, warnings: unparsed.warnings, errors: [],
                           region: HouseholdEvaluator.region(of: fast.record, plan.schema), firstLineOfID: firstLineOfID)
         }
-        let raw = unparsed.parsed()
+        let raw = unparsed.parsed(limits: limits)
         guard let json = raw.json else {
             return failure(id: raw.id, line: raw.line, errors: raw.errors, warnings: raw.warnings)
         }

@@ -8,11 +8,16 @@ public struct PolicySelector: Sendable {
     private let evaluators: [HouseholdEvaluator]
     /// The ids seen so far, across every policy: a household id is used once per input.
     private var ids = DuplicateIDs()
+    private let maskPersonalData: Bool
+    private let limits: JSONLimits
 
-    public init(plans: [Plan], asOf: CivilDate, folder: String, explain: Bool = false) {
+    public init(plans: [Plan], asOf: CivilDate, folder: String, explain: Bool = false, maskPersonalData: Bool = false,
+                limits: JSONLimits = .default) {
+        self.limits = limits
         self.asOf = asOf
         self.folder = folder
-        self.evaluators = plans.map { HouseholdEvaluator(plan: $0, asOf: asOf, explain: explain) }
+        self.maskPersonalData = maskPersonalData
+        self.evaluators = plans.map { HouseholdEvaluator(plan: $0, asOf: asOf, explain: explain, maskPersonalData: maskPersonalData, limits: limits) }
     }
 
     /// The plan chosen for a region, as its index, or nil when none covers it.
@@ -46,7 +51,7 @@ public struct PolicySelector: Sendable {
 
     /// Evaluates one record on its own (see `HouseholdEvaluator`); safe from several threads.
     public func evaluate(_ unparsed: RawRecord, firstLineOfID: Int?) -> HouseholdResult {
-        let record = unparsed.parsed()
+        let record = unparsed.parsed(limits: limits)
         let region = PolicySelector.region(of: record)
         if let index = choose(region: region) {
             return evaluators[index].evaluate(record, firstLineOfID: firstLineOfID)
@@ -58,6 +63,6 @@ public struct PolicySelector: Sendable {
         let written = region.isEmpty ? "a record without `region`" : region.joined(separator: " ")
         let diagnostic = Diagnostic(.noPolicyForRegion(region: written, year: asOf.year, folder: folder))
         result.messages = (record.errors + [diagnostic]).map { Evaluator.message($0, id: id, line: record.line) }
-        return result
+        return result.maskingPersonalData(everything: maskPersonalData)
     }
 }

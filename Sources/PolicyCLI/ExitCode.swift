@@ -6,4 +6,6 @@ enum ExitCode: Int32 {
     case failure = 1
     /// The command line itself is wrong.
     case usage = 2
+    /// `policy eval`: every record has its result, but some have decision `error`.
+    case recordErrors = 3
 }

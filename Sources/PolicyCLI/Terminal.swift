@@ -37,7 +37,9 @@ final class Terminal: @unchecked Sendable {
         do {
             try handle.write(contentsOf: data)
         } catch {
-            // The reader went away (a closed pipe): nothing more can be written.
+            // The reader went away (a closed pipe) or the disk is full: nothing
+            // more can be written, and a half-written `--output` file is removed.
+            AtomicOutputFile.removePending()
             exit(ExitCode.failure.rawValue)
         }
     }

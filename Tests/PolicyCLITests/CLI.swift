@@ -29,7 +29,9 @@ enum CLI {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }()
 
-    static func run(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil) throws -> Run {
+    /// Runs `policy`; one that runs longer than `timeout` seconds is stopped
+    /// and recorded as a failure (a hang must not hang the tests).
+    static func run(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil, timeout: Double = 300) throws -> Run {
         guard let executable else {
             Issue.record("the `policy` binary was not found next to the tests; run `swift build` first")
             return Run(status: -1, stdout: "", stderr: "")
@@ -59,6 +61,12 @@ enum CLI {
         }
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            process.terminate()
+            Issue.record("`policy \(arguments.joined(separator: " "))` ran longer than \(Int(timeout)) s")
+        }
         process.waitUntilExit()
         group.wait()
         return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
@@ -68,8 +76,8 @@ enum CLI {
     static let fengdu = "policies/chongqing/fengdu/2021.policy"
 
     /// `policy eval` of the Fengdu policy as of 2021-09-30 with extra arguments.
-    static func evalFengdu(_ arguments: [String], stdin: String? = nil) throws -> Run {
-        try run(["eval", "--policy", fengdu, "--as-of", "2021-09-30"] + arguments, stdin: stdin)
+    static func evalFengdu(_ arguments: [String], stdin: String? = nil, timeout: Double = 300) throws -> Run {
+        try run(["eval", "--policy", fengdu, "--as-of", "2021-09-30"] + arguments, stdin: stdin, timeout: timeout)
     }
 
     /// A fresh temporary folder holding a copy of `policies/` (schema, sources, policies).

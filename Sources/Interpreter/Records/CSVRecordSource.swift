@@ -12,10 +12,14 @@ public struct CSVRecordSource: RecordSource {
     private var fileWarnings: [Diagnostic] = []
     private var pending: (line: Int, result: Result<[String], CSVError>)?
     private var done = false
+    /// Rows (members) one household may have; the rows beyond are read past,
+    /// not kept, and the household is an error.
+    public let maxRowsPerHousehold: Int
 
-    public init(rows: CSVReader, schema: Schema) {
+    public init(rows: CSVReader, schema: Schema, maxRowsPerHousehold: Int = JSONLimits.default.maxListItems) {
         self.rows = rows
         self.layout = CSVLayout(schema: schema)
+        self.maxRowsPerHousehold = max(1, maxRowsPerHousehold)
     }
 
     public mutating func next() -> RawRecord? {
@@ -39,15 +43,20 @@ public struct CSVRecordSource: RecordSource {
             return RawRecord(line: first.line, json: nil, errors: [Diagnostic(.recordSyntax("unreadable CSV row: \(error)"))])
         }
         var group = [(first.line, cells)]
+        var extraRows = 0
         let id = idColumn.flatMap { $0 < cells.count ? cells[$0] : nil }
         // Rows of one household are adjacent and share its id.
         while let id, !id.isEmpty, let following = rows.next() {
             if case .success(let next) = following.result, let column = idColumn, column < next.count, next[column] == id {
-                group.append((following.line, next))
+                if group.count < maxRowsPerHousehold { group.append((following.line, next)) } else { extraRows += 1 }
             } else {
                 pending = following
                 break
             }
+        }
+        if extraRows > 0 {
+            let problem = "household `\(id ?? "")` has \(group.count + extraRows) rows, more than \(maxRowsPerHousehold) (raise the limit with `--max-list-items`)"
+            return RawRecord(line: first.line, json: nil, id: id, errors: [Diagnostic(.recordSyntax(problem))])
         }
         var record = assemble(group)
         record.warnings = fileWarnings + record.warnings

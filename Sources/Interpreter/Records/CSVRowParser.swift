@@ -72,6 +72,9 @@ struct CSVRowParser {
                 if rowError == nil, utf8Remaining == 0, state == .unquoted || state == .quoted {
                     index = appendPlainRun(buffer, from: index)
                     guard index < buffer.count else { break }
+                } else if rowError != nil, state == .unquoted || state == .quoted || state == .skippingLine {
+                    index = skipRun(buffer, from: index)
+                    guard index < buffer.count else { break }
                 }
                 let byte = buffer[index]
                 index += 1
@@ -110,7 +113,9 @@ struct CSVRowParser {
     private mutating func appendPlainRun(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var end = start
         var characters = 0
-        let count = buffer.count
+        // Never look further than the row may still grow: past the limit the
+        // row is an error, and scanning on would read a huge row again and again.
+        let count = Swift.min(buffer.count, start + Swift.max(0, maxRowBytes - rowBytes))
         while end < count {
             let byte = buffer[end]
             if byte < 0x80 {
@@ -136,6 +141,29 @@ struct CSVRowParser {
         rowBytes += length
         column &+= characters
         previousWasCarriageReturn = false
+        return end
+    }
+
+    /// Passes over the bytes of a row already in error, up to the next byte
+    /// that can change the state (a quote, a comma, a line end): they are
+    /// not kept, and a row of 100 MB is crossed in one step.
+    private mutating func skipRun(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var end = start
+        let count = buffer.count
+        switch state {
+        case .quoted:
+            while end < count, buffer[end] != Self.quote, buffer[end] != Self.carriageReturn, buffer[end] != Self.lineFeed { end += 1 }
+        case .unquoted:
+            while end < count, buffer[end] != Self.quote, buffer[end] != Self.comma,
+                  buffer[end] != Self.carriageReturn, buffer[end] != Self.lineFeed { end += 1 }
+        default:
+            while end < count, buffer[end] != Self.carriageReturn, buffer[end] != Self.lineFeed { end += 1 }
+        }
+        if end > start {
+            utf8Remaining = 0
+            previousWasCarriageReturn = false
+            rowBytes &+= end - start
+        }
         return end
     }
 

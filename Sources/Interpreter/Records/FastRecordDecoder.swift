@@ -8,10 +8,13 @@ struct FastRecordDecoder: Sendable {
     let schema: Schema
     /// The schema as flat tables: reading a field touches no reference count.
     let tables: Tables
+    /// Anything beyond these is left to the general reader, which says what is wrong.
+    let limits: JSONLimits
 
-    init(schema: Schema) {
+    init(schema: Schema, limits: JSONLimits = .default) {
         self.schema = schema
         self.tables = Tables(schema)
+        self.limits = limits
     }
 
     /// What a field holds, without references: a kind and the index it needs.
@@ -86,7 +89,7 @@ struct FastRecordDecoder: Sendable {
     func decode(_ bytes: [UInt8]) -> (record: RecordValue, id: String?)? {
         let tables = self.tables
         return bytes.withUnsafeBufferPointer { buffer -> (record: RecordValue, id: String?)? in
-            var reader = Reader(bytes: buffer, tables: tables)
+            var reader = Reader(bytes: buffer, tables: tables, limits: limits)
             reader.skipSpace()
             guard case .record(let record)? = reader.record(tables.root) else { return nil }
             reader.skipSpace()
@@ -100,6 +103,7 @@ struct FastRecordDecoder: Sendable {
     struct Reader {
         let bytes: UnsafeBufferPointer<UInt8>
         let tables: Tables
+        let limits: JSONLimits
         var position = 0
 
         var current: UInt8? { position < bytes.count ? bytes[position] : nil }
@@ -131,7 +135,7 @@ struct FastRecordDecoder: Sendable {
                     return String(validating: slice, as: UTF8.self)
                 }
                 // Escapes, control characters and strings the JSON reader would refuse as too long.
-                if byte == 0x5C || byte < 0x20 || position - start >= JSONLimits.default.maxStringBytes { return nil }
+                if byte == 0x5C || byte < 0x20 || position - start >= limits.maxStringBytes { return nil }
                 if byte >= 0x80 { ascii = false }
                 position += 1
             }
@@ -199,7 +203,7 @@ struct FastRecordDecoder: Sendable {
                 position += 1
             } else {
                 while true {
-                    guard let item = value(field) else { return nil }
+                    guard items.count < limits.maxListItems, let item = value(field) else { return nil }
                     items.append(item)
                     if consume(0x2C) { continue }
                     guard consume(0x5D) else { return nil }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads a JSON document whose top level is an array of records, one element
 /// at a time from a byte stream. Element boundaries are found by scanning
 /// (strings, escapes and bracket depth), then each element is parsed on its
@@ -78,16 +80,34 @@ public struct JSONArrayReader: Sequence, IteratorProtocol {
         var index = position
         var linesInside = 0
         var lastLineStart = lineStart
+        // An element longer than the limit is not kept: its end is still
+        // looked for, so that the elements after it are read as usual.
+        var overlong = false
         while true {
             if index >= buffer.count {
                 if atEnd { break }
-                let shift = compact(keeping: elementStart)
-                index -= shift
-                lastLineStart -= shift
-                elementStart -= shift
-                if index - elementStart > maxElementBytes { return skipOverlongElement(elementLine) }
+                if overlong {
+                    buffer.removeAll(keepingCapacity: true)
+                    index = 0
+                    elementStart = 0
+                    lastLineStart = 0
+                    position = 0
+                    lineStart = 0
+                } else {
+                    let shift = compact(keeping: elementStart)
+                    index -= shift
+                    lastLineStart -= shift
+                    elementStart -= shift
+                    overlong = index - elementStart > maxElementBytes
+                }
                 readChunk()
                 continue
+            }
+            if overlong, inString, !escaped {
+                // Inside a long string of a long element: on to the next quote,
+                // backslash or line end in one step (`memchr` is fast in any build).
+                index = Self.nextStringStop(in: buffer, from: index)
+                if index >= buffer.count { continue }
             }
             let byte = buffer[index]
             if inString {
@@ -104,10 +124,10 @@ public struct JSONArrayReader: Sequence, IteratorProtocol {
                 case UInt8(ascii: "\""): inString = true
                 case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                    if depth == 0 { return finishElement(elementStart, index, elementLine, elementColumn, linesInside, lastLineStart) }
+                    if depth == 0 { return finishElement(elementStart, index, elementLine, elementColumn, linesInside, lastLineStart, overlong) }
                     depth -= 1
                 case UInt8(ascii: ","):
-                    if depth == 0 { return finishElement(elementStart, index, elementLine, elementColumn, linesInside, lastLineStart) }
+                    if depth == 0 { return finishElement(elementStart, index, elementLine, elementColumn, linesInside, lastLineStart, overlong) }
                 default: break
                 }
             }
@@ -118,22 +138,32 @@ public struct JSONArrayReader: Sequence, IteratorProtocol {
             index += 1
         }
         // The input ended inside the element.
-        return finishElement(elementStart, index, elementLine, elementColumn, linesInside, lastLineStart)
+        return finishElement(elementStart, index, elementLine, elementColumn, linesInside, lastLineStart, overlong)
     }
 
-    private mutating func skipOverlongElement(_ elementLine: Int) -> Element {
-        structureError = error("an element is longer than \(maxElementBytes) bytes; the rest of the input was not read")
-        state = .finished
-        return (elementLine, .failure(JSONSyntaxError(message: "record longer than \(maxElementBytes) bytes",
-                                                      byteOffset: 0, line: elementLine, column: 1)))
+    /// The offset of the first `"`, `\\` or line end at or after `start`, or the buffer's end.
+    private static func nextStringStop(in buffer: [UInt8], from start: Int) -> Int {
+        buffer.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, start < raw.count else { return raw.count }
+            var nearest = raw.count
+            for target in [0x22, 0x5C, 0x0A] as [Int32] {
+                if let hit = memchr(base + start, target, nearest - start) { nearest = base.distance(to: UnsafeRawPointer(hit)) }
+            }
+            return nearest
+        }
     }
 
     private mutating func finishElement(_ elementStart: Int, _ end: Int, _ elementLine: Int, _ elementColumn: Int,
-                                        _ linesInside: Int, _ lastLineStart: Int) -> Element {
+                                        _ linesInside: Int, _ lastLineStart: Int, _ overlong: Bool) -> Element {
         let limits = self.limits
-        let result = buffer.withUnsafeBytes { raw in
-            JSONParser.parse(UnsafeRawBufferPointer(rebasing: raw[elementStart..<end]), limits: limits,
-                             firstLine: elementLine, firstColumn: elementColumn)
+        let result: Result<JSONValue, JSONSyntaxError>
+        if overlong {
+            result = .failure(JSONSyntaxError(message: "record longer than \(maxElementBytes) bytes", byteOffset: 0, line: elementLine, column: elementColumn))
+        } else {
+            result = buffer.withUnsafeBytes { raw in
+                JSONParser.parse(UnsafeRawBufferPointer(rebasing: raw[elementStart..<end]), limits: limits,
+                                 firstLine: elementLine, firstColumn: elementColumn)
+            }
         }
         line = elementLine + linesInside
         lineStart = lastLineStart

@@ -1,3 +1,4 @@
+import Foundation
 /// Reads JSON Lines from a byte stream in chunks, one JSON value per line,
 /// never holding more than one line (up to a limit) in memory. A bad line
 /// gives an error for that line only; reading goes on with the next.
@@ -52,6 +53,11 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
                     continue
                 }
                 lineNumber += 1
+                if newline - lineStart > maxLineBytes {
+                    // A long line that happened to fit in what was read: refused all the same.
+                    return (lineNumber, .failure(JSONSyntaxError(message: "line longer than \(maxLineBytes) bytes", byteOffset: 0,
+                                                                 line: lineNumber, column: 1)))
+                }
                 if let item = parseLine(lineStart..<newline) { return item }
                 continue
             }
@@ -118,13 +124,13 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
 
     private mutating func findNewline() -> Int? {
         guard startedReading else { return nil }
+        // `memchr` is as fast in a debug build as in a release one: a line of
+        // 100 MB is crossed in a few milliseconds either way.
+        let from = scanned
         let found: Int? = buffer.withUnsafeBytes { raw in
-            var index = scanned
-            while index < raw.count {
-                if raw[index] == 0x0A { return index }
-                index += 1
-            }
-            return nil
+            guard let base = raw.baseAddress, from < raw.count,
+                  let hit = memchr(base + from, 0x0A, raw.count - from) else { return nil }
+            return base.distance(to: UnsafeRawPointer(hit))
         }
         if found == nil { scanned = buffer.count }
         return found

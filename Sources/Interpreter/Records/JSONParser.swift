@@ -142,6 +142,9 @@ public struct JSONParser {
         while true {
             skipWhitespace()
             if peek == UInt8(ascii: "]") { throw Failure(message: "trailing comma", offset: index) }
+            if elements.count == limits.maxListItems {
+                throw Failure(message: "a list of more than \(limits.maxListItems) items", offset: index)
+            }
             elements.append(try parseValue())
             skipWhitespace()
             switch peek {

@@ -65,13 +65,18 @@ public struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertib
 }
 
 /// Limits that keep hostile input from exhausting the stack or memory.
+/// `policy eval` raises them with `--max-depth`, `--max-text-bytes` and
+/// `--max-list-items`.
 public struct JSONLimits: Sendable {
     public var maxDepth = 64
     public var maxStringBytes = 1 << 20
+    /// Items of one list: members of a household, events, anything in `[…]`.
+    public var maxListItems = 10_000
 
-    public init(maxDepth: Int = 64, maxStringBytes: Int = 1 << 20) {
+    public init(maxDepth: Int = 64, maxStringBytes: Int = 1 << 20, maxListItems: Int = 10_000) {
         self.maxDepth = maxDepth
         self.maxStringBytes = maxStringBytes
+        self.maxListItems = maxListItems
     }
 
     public static let `default` = JSONLimits()

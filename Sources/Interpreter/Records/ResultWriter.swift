@@ -268,10 +268,12 @@ public struct ResultWriter {
     }
 
     /// Quotes a cell when it holds a comma, quote or line end; doubles quotes.
-    /// A cell that a spreadsheet would run as a formula gets a leading `'`.
+    /// A cell that a spreadsheet would run as a formula (starting with `=`,
+    /// `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, so that
+    /// Excel and WPS show it as text and run nothing.
     static func csvCell(_ text: String) -> String {
         var cell = text
-        if let first = cell.unicodeScalars.first, "=+-@".unicodeScalars.contains(first) { cell = "'" + cell }
+        if let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { cell = "'" + cell }
         guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
         return "\"" + cell.replacingAll("\"", with: "\"\"") + "\""
     }

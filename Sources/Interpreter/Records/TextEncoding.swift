@@ -107,13 +107,24 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         if prefix.count >= 2, (prefix[0] == 0xFF && prefix[1] == 0xFE) || (prefix[0] == 0xFE && prefix[1] == 0xFF) {
             return .utf16
         }
-        if prefix.contains(where: isBinaryControl) { return .binary }
+        if looksBinary(prefix) { return .binary }
         if let offset = firstInvalidUTF8Offset(in: prefix) {
             // Only a sequence cut by the end of the prefix is forgiven.
             let cutAtEnd = !isWholeFile && isTruncatedUTF8Tail(prefix, from: offset)
             if !cutAtEnd { return isPlausibleGB18030(prefix, isWholeFile: isWholeFile) ? .gb18030 : .unknown }
         }
         return .utf8
+    }
+
+    /// A spreadsheet or archive (xlsx, xls, zip, gzip, PDF), or bytes of
+    /// which more than one in five are controls no text has (UTF-16 without
+    /// a byte-order mark, an image). A stray NUL in a record is not enough:
+    /// that record gets an error of its own, and the others are read.
+    static func looksBinary(_ prefix: [UInt8]) -> Bool {
+        let signatures: [[UInt8]] = [[0x50, 0x4B, 0x03, 0x04], [0xD0, 0xCF, 0x11, 0xE0], [0x25, 0x50, 0x44, 0x46], [0x1F, 0x8B]]
+        if signatures.contains(where: { prefix.starts(with: $0) }) { return true }
+        let controls = prefix.reduce(0) { $0 + (isBinaryControl($1) ? 1 : 0) }
+        return controls >= 4 && controls * 5 >= prefix.count
     }
 
     /// Whether `bytes` follow GB18030's structure throughout: ASCII, or a lead
