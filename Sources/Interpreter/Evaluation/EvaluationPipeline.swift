@@ -71,7 +71,8 @@ public struct EvaluationPipeline: Sendable {
             }
             let next = readBatch()
             group.wait()
-            for index in 0..<batch.count { deliver(batch[index], slots.get(index)) }
+            // Every slot is set once the group is done; were one not, the record is done here.
+            for index in 0..<batch.count { deliver(batch[index], slots.get(index) ?? work(batch[index], nil)) }
             count += batch.count
             current = next
         }
@@ -99,5 +100,5 @@ private final class Slots<Output>: @unchecked Sendable {
 
     func set(_ index: Int, _ value: Output) { slots[index] = value }
 
-    func get(_ index: Int) -> Output { slots[index]! }
+    func get(_ index: Int) -> Output? { slots[index] }
 }
