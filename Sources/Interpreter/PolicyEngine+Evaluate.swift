@@ -10,18 +10,24 @@ public struct HouseholdEvaluator: Sendable {
     public let maskPersonalData: Bool
     /// How deep, long and large a record may be.
     public let limits: JSONLimits
+    /// The language of messages and warnings.
+    public let language: Language
     private let evaluator: Evaluator
     private let fastDecoder: FastRecordDecoder
     /// First line of each household id, to refuse duplicates in one input.
     private var seenIDs = DuplicateIDs()
 
-    public init(plan: Plan, asOf: CivilDate, explain: Bool = false, maskPersonalData: Bool = false, limits: JSONLimits = .default) {
+    public init(plan: Plan, asOf: CivilDate, explain: Bool = false, maskPersonalData: Bool = false, limits: JSONLimits = .default,
+                language: Language = .en) {
         self.limits = limits
+        self.language = language
         self.plan = plan
         self.asOf = asOf
         self.explain = explain
         self.maskPersonalData = maskPersonalData
-        self.evaluator = Evaluator(plan: plan)
+        var evaluator = Evaluator(plan: plan)
+        evaluator.language = language
+        self.evaluator = evaluator
         self.fastDecoder = FastRecordDecoder(schema: plan.schema, limits: limits)
     }
 
@@ -75,7 +81,7 @@ public struct HouseholdEvaluator: Sendable {
             return failure(id: id, line: line, errors: problems.errors, warnings: warnings)
         }
         return evaluator.decide(prepared, id: id, line: line, asOf: asOf,
-                                warnings: warnings.map(HouseholdEvaluator.warningText), explain: explain)
+                                warnings: warnings.map { HouseholdEvaluator.warningText($0, in: language) }, explain: explain)
     }
 
     /// The region a decoded record states, as `PolicySelector.region(of:)` reads it from JSON.
@@ -92,14 +98,14 @@ public struct HouseholdEvaluator: Sendable {
 
     private func failure(id: String?, line: Int, errors: [Diagnostic], warnings: [Diagnostic]) -> HouseholdResult {
         var result = HouseholdResult(id: id, line: line, policy: plan.metadata.id, asOf: asOf, decision: .error)
-        result.messages = errors.map { Evaluator.message($0, id: id, line: line) }
-        result.warnings = warnings.map(HouseholdEvaluator.warningText)
+        result.messages = errors.map { Evaluator.message($0, id: id, line: line, in: language) }
+        result.warnings = warnings.map { HouseholdEvaluator.warningText($0, in: language) }
         return result
     }
 
     /// `warning[W0601]: unknown key `income.wages` ignored`
-    static func warningText(_ diagnostic: Diagnostic) -> String {
-        "\(diagnostic.severity.rawValue)[\(diagnostic.code)]: \(diagnostic.message)"
+    static func warningText(_ diagnostic: Diagnostic, in language: Language = .en) -> String {
+        "\(diagnostic.severity.rawValue)[\(diagnostic.code)]: \(diagnostic.message(in: language))"
     }
 }
 

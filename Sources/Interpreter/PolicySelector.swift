@@ -10,14 +10,17 @@ public struct PolicySelector: Sendable {
     private var ids = DuplicateIDs()
     private let maskPersonalData: Bool
     private let limits: JSONLimits
+    private let language: Language
 
     public init(plans: [Plan], asOf: CivilDate, folder: String, explain: Bool = false, maskPersonalData: Bool = false,
-                limits: JSONLimits = .default) {
+                limits: JSONLimits = .default, language: Language = .en) {
         self.limits = limits
+        self.language = language
         self.asOf = asOf
         self.folder = folder
         self.maskPersonalData = maskPersonalData
-        self.evaluators = plans.map { HouseholdEvaluator(plan: $0, asOf: asOf, explain: explain, maskPersonalData: maskPersonalData, limits: limits) }
+        self.evaluators = plans.map { HouseholdEvaluator(plan: $0, asOf: asOf, explain: explain, maskPersonalData: maskPersonalData, limits: limits,
+                                                     language: language) }
     }
 
     /// The plan chosen for a region, as its index, or nil when none covers it.
@@ -62,7 +65,7 @@ public struct PolicySelector: Sendable {
         var result = HouseholdResult(id: id, line: record.line, policy: "", asOf: asOf, decision: .error)
         let written = region.isEmpty ? "a record without `region`" : region.joined(separator: " ")
         let diagnostic = Diagnostic(.noPolicyForRegion(region: written, year: asOf.year, folder: folder))
-        result.messages = (record.errors + [diagnostic]).map { Evaluator.message($0, id: id, line: record.line) }
+        result.messages = (record.errors + [diagnostic]).map { Evaluator.message($0, id: id, line: record.line, in: language) }
         return result.maskingPersonalData(everything: maskPersonalData)
     }
 }

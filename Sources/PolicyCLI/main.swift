@@ -2,7 +2,14 @@ import Foundation
 
 /// `policy`: check, evaluate and explain return-to-poverty monitoring policies.
 /// This file only dispatches; each verb lives in `Commands/`.
-let arguments = Array(CommandLine.arguments.dropFirst())
+let arguments: [String]
+switch Session.readLanguage(Array(CommandLine.arguments.dropFirst())) {
+case .success(let rest): arguments = rest
+case .failure(let problem):
+    Terminal.err.write("error: \(problem.message)\n")
+    Terminal.err.flush()
+    exit(ExitCode.usage.rawValue)
+}
 let status: ExitCode
 switch arguments.first {
 case "check": status = CheckCommand.run(Array(arguments.dropFirst()))

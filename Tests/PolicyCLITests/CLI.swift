@@ -31,7 +31,8 @@ enum CLI {
 
     /// Runs `policy`; one that runs longer than `timeout` seconds is stopped
     /// and recorded as a failure (a hang must not hang the tests).
-    static func run(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil, timeout: Double = 300) throws -> Run {
+    static func run(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil, timeout: Double = 300,
+                    environment: [String: String]? = nil) throws -> Run {
         guard let executable else {
             Issue.record("the `policy` binary was not found next to the tests; run `swift build` first")
             return Run(status: -1, stdout: "", stderr: "")
@@ -40,6 +41,11 @@ enum CLI {
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory ?? root
+        // The language comes from the environment: tests speak English unless they ask.
+        var variables = ProcessInfo.processInfo.environment
+        for key in ["LC_ALL", "LC_MESSAGES", "LANG"] { variables[key] = nil }
+        variables.merge(environment ?? ["LANG": "C"]) { $1 }
+        process.environment = variables
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err

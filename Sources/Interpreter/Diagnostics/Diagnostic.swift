@@ -27,6 +27,10 @@ public struct Diagnostic: Error, Sendable {
     public var label: String? { DiagnosticCatalog.label(of: kind) }
     public var help: String? { DiagnosticCatalog.help(of: kind) }
 
+    public func message(in language: Language) -> String { DiagnosticCatalog.message(of: kind, in: language) }
+    public func label(in language: Language) -> String? { DiagnosticCatalog.label(of: kind, in: language) }
+    public func help(in language: Language) -> String? { DiagnosticCatalog.help(of: kind, in: language) }
+
     /// Where it is, as `path:line:column`, or nil.
     public var location: SourceLocation? {
         guard let file, let range else { return nil }

@@ -12,9 +12,18 @@ public enum DiagnosticCatalog {
 
     public static func code(of kind: DiagnosticKind) -> DiagnosticCode { DiagnosticCode(entry(kind).code) }
     public static func severity(of kind: DiagnosticKind) -> Severity { entry(kind).severity }
-    public static func message(of kind: DiagnosticKind) -> String { entry(kind).message }
-    public static func label(of kind: DiagnosticKind) -> String? { entry(kind).label }
-    public static func help(of kind: DiagnosticKind) -> String? { entry(kind).help }
+    public static func message(of kind: DiagnosticKind, in language: Language = .en) -> String { entry(kind, in: language).message }
+    public static func label(of kind: DiagnosticKind, in language: Language = .en) -> String? { entry(kind, in: language).label }
+    public static func help(of kind: DiagnosticKind, in language: Language = .en) -> String? { entry(kind, in: language).help }
+
+    /// The entry in a language: the Chinese texts (`DiagnosticCatalog+Chinese`)
+    /// with the English entry's code and severity.
+    static func entry(_ kind: DiagnosticKind, in language: Language) -> Entry {
+        let english = entry(kind)
+        guard language == .zh else { return english }
+        let texts = chinese(kind)
+        return Entry(code: english.code, severity: english.severity, message: texts.message, label: texts.label, help: texts.help)
+    }
 
     // swiftlint:disable:next cyclomatic_complexity function_body_length
     static func entry(_ kind: DiagnosticKind) -> Entry {
@@ -95,7 +104,7 @@ public enum DiagnosticCatalog {
         case .schemaNotFound(let id, let nearest, let extraRoots):
             let extra = extraRoots.isEmpty ? "" : ", then in \(extraRoots.map { "`\($0)`" }.joined(separator: ", "))"
             return Entry(code: "E0305", severity: .error, message: "schema `\(id)` not found",
-                         help: "looked for `schema/\(id).policy` in `\(nearest)` and every folder above it\(extra)")
+                         help: "looked for `schema/\(id).policy` in `\(nearest)` and the folders above it up to the policies root\(extra)")
         case .unknownFunction(let name, let suggestion):
             return Entry(code: "E0306", severity: .error, message: "unknown function `\(name)`",
                          label: suggestion.map { "did you mean `\($0)`?" })
@@ -134,7 +143,14 @@ public enum DiagnosticCatalog {
             return Entry(code: "E0410", severity: .error, message: "parameter `\(name)` must not depend on the household",
                          help: "use `let` for a value computed from the record")
         case .quantifierBody(let kind, let problem):
-            return Entry(code: "E0411", severity: .error, message: "`\(kind)(…)` \(problem)")
+            let text: String
+            switch problem {
+            case .needsCondition(let variable): text = "needs a condition: `\(kind)(\(variable) in …: condition)`"
+            case .whereAndColon: text = "takes `where` or `:`, not both"
+            case .needsValue(let variable): text = "needs the value to add up: `\(kind)(\(variable) in …: \(variable).amount)`"
+            case .needsNumbers(let found): text = "needs numbers, found \(found)"
+            }
+            return Entry(code: "E0411", severity: .error, message: "`\(kind)(…)` \(text)")
         case .mixedList(let first, let other):
             return Entry(code: "E0412", severity: .error, message: "list mixes \(first) and \(other)")
         case .branchMismatch(let then, let otherwise):
@@ -170,7 +186,7 @@ public enum DiagnosticCatalog {
 
         case .calendarNotFound(let id, let nearest):
             return Entry(code: "E0510", severity: .error, message: "calendar `\(id)` not found",
-                         help: "looked for `calendar/\(id)/YEAR.policy` in `\(nearest)` and every folder above it")
+                         help: "looked for `calendar/\(id)/YEAR.policy` in `\(nearest)` and the folders above it up to the policies root")
         case .calendarDayOutsideYear(let date, let year):
             return Entry(code: "E0511", severity: .error, message: "`\(date)` is not a day of the calendar's year \(year) or next to it")
         case .calendarConflict(let date):

@@ -50,7 +50,7 @@ public enum DiagnosticKind: Sendable {
     case unknownUnit(String)
     case invalidLiteral(kind: String, text: String)
     case parameterNotConstant(String)
-    case quantifierBody(kind: String, problem: String)
+    case quantifierBody(kind: String, problem: QuantifierProblem)
     case mixedList(first: String, other: String)
     case branchMismatch(then: String, else: String)
     case overflowInConstant
@@ -129,4 +129,15 @@ public enum DiagnosticKind: Sendable {
     // MARK: Provenance (W01)
     case quoteNotInSource(document: String)
     case sourceDocumentNotFound(String)
+}
+
+/// What is wrong with the body of `any`, `all`, `count`, `sum`, `min` or `max`.
+public enum QuantifierProblem: Sendable {
+    /// `any(m in members)`: no condition.
+    case needsCondition(variable: String)
+    /// `count(m in members where a: b)`.
+    case whereAndColon
+    /// `sum(m in members)`: no value to add up.
+    case needsValue(variable: String)
+    case needsNumbers(found: String)
 }

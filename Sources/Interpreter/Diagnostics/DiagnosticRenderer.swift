@@ -11,30 +11,32 @@ import Lexer
 ///
 /// Carets line up under Chinese text: a wide character takes two cells.
 public enum DiagnosticRenderer {
-    public static func render(_ diagnostic: Diagnostic) -> String {
+    /// The first line keeps `error[CODE]` in every language, so that editors
+    /// and CI read it the same; the message, label and help are in `language`.
+    public static func render(_ diagnostic: Diagnostic, in language: Language = .en) -> String {
         var out = ""
-        let header = "\(diagnostic.severity.rawValue)[\(diagnostic.code)]: \(diagnostic.message)"
+        let header = "\(diagnostic.severity.rawValue)[\(diagnostic.code)]: \(diagnostic.message(in: language))"
         if let file = diagnostic.file, let range = diagnostic.range {
             let location = file.location(of: range.start)
             out += "\(file.path):\(location.line):\(location.column): \(header)\n"
-            out += snippet(file: file, range: range, label: diagnostic.label)
+            out += snippet(file: file, range: range, label: diagnostic.label(in: language))
             for related in diagnostic.related {
                 let place = file.location(of: related.range.start)
-                out += "   = note: \(related.label) at \(file.path):\(place.line):\(place.column)\n"
+                out += language.pick("   = note: \(related.label) at ", "   = 注：\(related.label)，见 ") + "\(file.path):\(place.line):\(place.column)\n"
             }
         } else if let file = diagnostic.file {
             out += "\(file.path): \(header)\n"
         } else {
             out += "\(header)\n"
         }
-        if let help = diagnostic.help {
-            out += "   = help: \(help)\n"
+        if let help = diagnostic.help(in: language) {
+            out += language.pick("   = help: ", "   = 提示：") + "\(help)\n"
         }
         return out
     }
 
-    public static func render(_ diagnostics: [Diagnostic]) -> String {
-        diagnostics.map(render).joined()
+    public static func render(_ diagnostics: [Diagnostic], in language: Language = .en) -> String {
+        diagnostics.map { render($0, in: language) }.joined()
     }
 
     static func snippet(file: SourceFile, range: SourceRange, label: String?) -> String {

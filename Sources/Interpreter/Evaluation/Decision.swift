@@ -5,6 +5,20 @@ public enum DecisionKind: String, Sendable, CaseIterable {
     case `continue`, eliminate, remove
     case needsData = "needs_data"
     case error
+
+    /// What a caseworker calls the decision.
+    public var chineseLabel: String {
+        switch self {
+        case .include: return "纳入监测"
+        case .exclude: return "不纳入（排除）"
+        case .notEligible: return "不符合条件"
+        case .continue: return "继续监测"
+        case .eliminate: return "风险消除"
+        case .remove: return "清退"
+        case .needsData: return "需补充数据"
+        case .error: return "记录有误"
+        }
+    }
 }
 
 /// The result for one household: the decision and everything that explains it.

@@ -33,18 +33,18 @@ extension Evaluator {
             result = HouseholdResult(id: id, line: line, policy: plan.metadata.id, asOf: asOf, decision: .error)
             result.warnings = warnings
             let diagnostic = Diagnostic(error.diagnosticKind)
-            result.messages = [Evaluator.message(diagnostic, id: id, line: line)]
+            result.messages = [Evaluator.message(diagnostic, id: id, line: line, in: language)]
         }
         return result
     }
 
     /// A message naming the household and its line, then the problem.
-    public static func message(_ diagnostic: Diagnostic, id: String?, line: Int?) -> String {
+    public static func message(_ diagnostic: Diagnostic, id: String?, line: Int?, in language: Language = .en) -> String {
         var place: [String] = []
-        if let line { place.append("line \(line)") }
-        if let id { place.append("household `\(id)`") }
-        let prefix = place.isEmpty ? "" : place.joined(separator: ", ") + ": "
-        return "\(diagnostic.severity.rawValue)[\(diagnostic.code)]: \(prefix)\(diagnostic.message)"
+        if let line { place.append(language.pick("line \(line)", "第 \(line) 行")) }
+        if let id { place.append(language.pick("household `\(id)`", "户 `\(id)`")) }
+        let prefix = place.isEmpty ? "" : place.joined(separator: language.pick(", ", "，")) + language.pick(": ", "：")
+        return "\(diagnostic.severity.rawValue)[\(diagnostic.code)]: \(prefix)\(diagnostic.message(in: language))"
     }
 
     private func decide(_ plan: Plan, _ frame: inout Frame, _ result: inout HouseholdResult, explain: Bool) throws(EvaluationError) {

@@ -131,7 +131,8 @@ extension Evaluator {
                     latestEnd = max(latestEnd, end)
                     let due = step.fixedDate ?? (step.duration != nil ? end : (deadline ?? begin))
                     if let deadline, due > deadline {
-                        warnings.append("procedure `\(procedure.name)`: step `\(step.name)` falls due on \(due), after the deadline \(deadline)")
+                        warnings.append(language.pick("procedure `\(procedure.name)`: step `\(step.name)` falls due on \(due), after the deadline \(deadline)",
+                                                      "程序 `\(procedure.name)`：环节 `\(step.name)` 的办结日期 \(due) 晚于时限 \(deadline)"))
                     }
                     steps.append(StepResult(procedure: procedure.name, step: step.name, label: step.label, due: due, overdue: due < asOf))
                 }

@@ -6,6 +6,8 @@
 public struct Evaluator: Sendable {
     let plan: Plan?
     let schema: Schema
+    /// The language of the messages and warnings it writes.
+    public var language: Language = .en
 
     public init(plan: Plan) {
         self.plan = plan

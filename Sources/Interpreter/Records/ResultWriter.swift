@@ -10,6 +10,9 @@ public struct ResultWriter {
     public let format: Format
     /// Start CSV with a byte-order mark so that Excel reads it as UTF-8.
     public var csvByteOrderMark = false
+    /// The language of CSV headers and of the table (its headers and
+    /// decisions). JSON keys and values are the same in every language.
+    public var language: Language = .en
     private var count = 0
     /// Table rows held back until the column widths are known.
     private var pendingRows: [[String]] = []
@@ -26,7 +29,8 @@ public struct ResultWriter {
         switch format {
         case .json: return "["
         case .csv:
-            return (csvByteOrderMark ? "\u{FEFF}" : "") + ResultWriter.csvColumns.joined(separator: ",") + "\r\n"
+            let columns = language == .zh ? ResultWriter.csvColumnsChinese : ResultWriter.csvColumns
+            return (csvByteOrderMark ? "\u{FEFF}" : "") + columns.joined(separator: ",") + "\r\n"
         case .table, .jsonl: return ""
         }
     }
@@ -39,7 +43,7 @@ public struct ResultWriter {
         case .json: return (count == 0 ? "\n" : ",\n") + ResultWriter.json(result)
         case .csv: return ResultWriter.csvRow(result)
         case .table:
-            let cells = ResultWriter.tableCells(result)
+            let cells = ResultWriter.tableCells(result, language)
             if let widths = columnWidths { return ResultWriter.tableRow(cells, widths) + "\n" }
             pendingRows.append(cells)
             return pendingRows.count >= ResultWriter.tableSampleRows ? flushTable() : ""
@@ -48,8 +52,9 @@ public struct ResultWriter {
 
     /// Fixes the column widths from the rows seen so far and writes them with the header.
     private mutating func flushTable() -> String {
-        let rows = [ResultWriter.tableColumns] + pendingRows
-        let widths = (0..<ResultWriter.tableColumns.count).map { column in
+        let header = language == .zh ? ResultWriter.tableColumnsChinese : ResultWriter.tableColumns
+        let rows = [header] + pendingRows
+        let widths = (0..<header.count).map { column in
             min(48, rows.map { DisplayWidth.of($0[column]) }.max() ?? 0)
         }
         columnWidths = widths
@@ -255,6 +260,11 @@ public struct ResultWriter {
                              "elimination_eligible", "blocked_by", "alerts", "procedure", "green_channel", "missing",
                              "warnings", "messages", "line"]
 
+    /// The CSV header in Chinese (`--lang zh`): the same columns, in the same order.
+    static let csvColumnsChinese = ["户编码", "政策", "评估日期", "结论", "监测类型", "符合的类型", "排除情形", "例外",
+                                    "可消除风险", "消除受阻于", "预警", "程序环节", "绿色通道", "缺少的数据",
+                                    "警告", "错误信息", "行号"]
+
     static func csvRow(_ result: HouseholdResult) -> String {
         let alerts: String = result.alerts.map { "\($0.rule)@\($0.department):\($0.due)" }.joined(separator: ";")
         let steps: String = result.procedure.map { "\($0.step):\($0.due)" }.joined(separator: ";")
@@ -282,11 +292,13 @@ public struct ResultWriter {
 
     static let tableColumns = ["id", "decision", "category", "exclusions", "blocked_by", "alerts (due)", "steps (first … last)", "missing / messages"]
 
-    static func tableCells(_ result: HouseholdResult) -> [String] {
+    static let tableColumnsChinese = ["户编码", "结论", "类型", "排除情形", "消除受阻于", "预警（到期）", "环节（首 … 末）", "缺少的数据 / 信息"]
+
+    static func tableCells(_ result: HouseholdResult, _ language: Language = .en) -> [String] {
         let detail = (result.missing + result.messages).joined(separator: "; ")
-        var decision = result.decision.rawValue
-        if result.exception { decision += " (exception)" }
-        if result.greenChannel { decision += " (green channel)" }
+        var decision = language == .zh ? result.decision.chineseLabel : result.decision.rawValue
+        if result.exception { decision += language.pick(" (exception)", "（例外）") }
+        if result.greenChannel { decision += language.pick(" (green channel)", "（绿色通道）") }
         let alerts = result.alerts.map { "\($0.rule) \($0.due)" }.joined(separator: ",")
         // The first and the last step: what comes next and when all is due.
         var steps = ""
@@ -294,7 +306,7 @@ public struct ResultWriter {
             steps = "\(first.step) \(first.due)"
             if result.procedure.count > 1 { steps += " … \(last.step) \(last.due)" }
         }
-        return [result.id ?? "(line \(result.line ?? 0))", decision, result.category ?? result.matchedCategory.map { "(\($0))" } ?? "",
+        return [result.id ?? language.pick("(line \(result.line ?? 0))", "（第 \(result.line ?? 0) 行）"), decision, result.category ?? result.matchedCategory.map { "(\($0))" } ?? "",
                 result.exclusions.joined(separator: ","), result.blockedBy.joined(separator: ","), alerts, steps, detail]
     }
 

@@ -31,7 +31,7 @@ public struct Finding: Sendable, Equatable {
     }
 
     /// A diagnostic as a finding; with `strict`, warnings count as errors.
-    public init(_ diagnostic: Diagnostic, strict: Bool = false) {
+    public init(_ diagnostic: Diagnostic, strict: Bool = false, language: Language = .en) {
         var line: Int?, column: Int?, endLine: Int?, endColumn: Int?
         if let file = diagnostic.file, let range = diagnostic.range {
             let start = file.location(of: range.start)
@@ -39,7 +39,7 @@ public struct Finding: Sendable, Equatable {
             (line, column, endLine, endColumn) = (start.line, start.column, end.line, end.column)
         }
         let level: Level = diagnostic.severity == .error || strict ? .error : .warning
-        self.init(ruleID: diagnostic.code.rawValue, level: level, message: diagnostic.message, help: diagnostic.help,
+        self.init(ruleID: diagnostic.code.rawValue, level: level, message: diagnostic.message(in: language), help: diagnostic.help(in: language),
                   path: diagnostic.file?.path, line: line, column: column, endLine: endLine, endColumn: endColumn)
     }
 

@@ -603,11 +603,11 @@ extension Checker {
         case .any, .all, .count:
             var body = bodyExpr.map { checkCondition($0, &scope) }
             if body == nil, filter == nil, kind != .count {
-                report(.quantifierBody(kind: kind.rawValue, problem: "needs a condition: `\(kind.rawValue)(\(variable.text) in …: condition)`"), range)
+                report(.quantifierBody(kind: kind.rawValue, problem: .needsCondition(variable: variable.text)), range)
                 return .invalid(range)
             }
             if kind == .count, body != nil, filter != nil {
-                report(.quantifierBody(kind: kind.rawValue, problem: "takes `where` or `:`, not both"), range)
+                report(.quantifierBody(kind: kind.rawValue, problem: .whereAndColon), range)
                 return .invalid(range)
             }
             // With one condition only, it is the condition; `where` filters only when both are given.
@@ -620,7 +620,7 @@ extension Checker {
             return TypedExpr(.quantifier(kind, variable: depth, list: list, filter: narrowing, body: body), type, range)
         case .sum, .min, .max:
             guard let bodyExpr else {
-                report(.quantifierBody(kind: kind.rawValue, problem: "needs the value to add up: `\(kind.rawValue)(\(variable.text) in …: \(variable.text).amount)`"), range)
+                report(.quantifierBody(kind: kind.rawValue, problem: .needsValue(variable: variable.text)), range)
                 return .invalid(range)
             }
             let body = check(bodyExpr, &scope)
@@ -629,7 +629,7 @@ extension Checker {
             case .number, .duration: break
             case .date where kind != .sum: break
             default:
-                report(.quantifierBody(kind: kind.rawValue, problem: "needs numbers, found \(schema.describe(body.type))"), bodyExpr.range)
+                report(.quantifierBody(kind: kind.rawValue, problem: .needsNumbers(found: schema.describe(body.type))), bodyExpr.range)
                 return .invalid(range)
             }
             return TypedExpr(.quantifier(kind, variable: depth, list: list, filter: filter, body: body), body.type, range)

@@ -53,18 +53,20 @@ enum CheckCommand {
         diagnostics += engine.lint(files: files)
         // A schema or a base policy is checked with every policy that reads it; report its problems once.
         var seen: Set<String> = []
-        diagnostics = diagnostics.filter { seen.insert(DiagnosticRenderer.render($0)).inserted }
+        diagnostics = diagnostics.filter { seen.insert(Session.render($0)).inserted }
         let errors = diagnostics.filter { $0.severity == .error || strict }.count
         let warnings = diagnostics.count - errors
         switch format {
         case .text:
-            for diagnostic in diagnostics { Terminal.err.write(DiagnosticRenderer.render(diagnostic)) }
+            for diagnostic in diagnostics { Terminal.err.write(Session.render(diagnostic)) }
             let noun = files.count == 1 ? "file" : "files"
-            Terminal.err.write("checked \(files.count) \(noun): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
-                + (strict && errors > 0 ? " (warnings count as errors with --strict)" : "") + "\n")
-        case .json: Terminal.out.write(ReportWriter.json(diagnostics.map { Finding($0, strict: strict) }))
-        case .github: Terminal.out.write(ReportWriter.github(diagnostics.map { Finding($0, strict: strict) }))
-        case .sarif: Terminal.out.write(ReportWriter.sarif(diagnostics.map { Finding($0, strict: strict) }, toolVersion: HelpCommand.version))
+            Terminal.err.write(Session.say(
+                "checked \(files.count) \(noun): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+                    + (strict && errors > 0 ? " (warnings count as errors with --strict)" : ""),
+                "已检查 \(files.count) 个文件：\(errors) 个错误，\(warnings) 个警告" + (strict && errors > 0 ? "（--strict 下警告按错误计）" : "")) + "\n")
+        case .json: Terminal.out.write(ReportWriter.json(diagnostics.map { Finding($0, strict: strict, language: Session.language) }))
+        case .github: Terminal.out.write(ReportWriter.github(diagnostics.map { Finding($0, strict: strict, language: Session.language) }))
+        case .sarif: Terminal.out.write(ReportWriter.sarif(diagnostics.map { Finding($0, strict: strict, language: Session.language) }, toolVersion: HelpCommand.version))
         }
         return errors > 0 ? .failure : .success
     }

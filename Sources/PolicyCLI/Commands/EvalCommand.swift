@@ -124,14 +124,15 @@ enum EvalCommand {
         if let folder = arguments["--policies"] {
             let (plans, diagnostics) = engine.loadAll(in: folder)
             for diagnostic in diagnostics where diagnostic.severity == .error {
-                Terminal.err.write(DiagnosticRenderer.render(diagnostic))
+                Terminal.err.write(Session.render(diagnostic))
             }
             guard let plans else {
-                Terminal.err.write("error: policies under `\(folder)` have errors; run `policy check \(folder)`\n")
+                Terminal.err.write(Session.say("error: policies under `\(folder)` have errors; run `policy check \(folder)`\n",
+                                               "错误：`\(folder)` 下的政策有错误，请运行 `policy check \(folder)`\n"))
                 return .failure
             }
             guard let first = plans.first else {
-                Terminal.err.write("error: `\(folder)` holds no policy\n")
+                Terminal.err.write(Session.say("error: `\(folder)` holds no policy\n", "错误：`\(folder)` 中没有政策文件\n"))
                 return .failure
             }
             if let other = plans.first(where: { $0.metadata.schemaID != first.metadata.schemaID }) {
@@ -140,25 +141,27 @@ enum EvalCommand {
             }
             schema = first.schema
             let selector = PolicySelector(plans: plans, asOf: asOf, folder: folder, explain: arguments.has("--explain"),
-                                          maskPersonalData: arguments.has("--mask"), limits: limits)
+                                          maskPersonalData: arguments.has("--mask"), limits: limits, language: Session.language)
             evaluate = { selector.evaluate($0, firstLineOfID: $1) }
         } else {
             let written = arguments["--policy"] ?? ""
             guard let policyPath = engine.workspace.locatePolicy(written) else {
-                Terminal.err.write("error: no policy `\(written)`: not a file, nor an id found as `\(written).policy` or `policies/\(written).policy`\n")
+                Terminal.err.write(Session.say("error: no policy `\(written)`: not a file, nor an id found as `\(written).policy` or `policies/\(written).policy`\n",
+                                               "错误：找不到政策 `\(written)`：它不是文件，`\(written).policy` 和 `policies/\(written).policy` 也不存在\n"))
                 return .failure
             }
             let loaded = engine.load(path: policyPath)
             for diagnostic in loaded.diagnostics where diagnostic.severity == .error {
-                Terminal.err.write(DiagnosticRenderer.render(diagnostic))
+                Terminal.err.write(Session.render(diagnostic))
             }
             guard let plan = loaded.plan else {
-                Terminal.err.write("error: the policy `\(policyPath)` has errors; run `policy check \(policyPath)`\n")
+                Terminal.err.write(Session.say("error: the policy `\(policyPath)` has errors; run `policy check \(policyPath)`\n",
+                                               "错误：政策 `\(policyPath)` 有错误，请运行 `policy check \(policyPath)`\n"))
                 return .failure
             }
             schema = plan.schema
             let evaluator = HouseholdEvaluator(plan: plan, asOf: asOf, explain: arguments.has("--explain"),
-                                               maskPersonalData: arguments.has("--mask"), limits: limits)
+                                               maskPersonalData: arguments.has("--mask"), limits: limits, language: Session.language)
             evaluate = { evaluator.evaluate($0, firstLineOfID: $1) }
         }
 
@@ -184,6 +187,7 @@ enum EvalCommand {
 
         var writer = ResultWriter(format: outputFormat)
         writer.csvByteOrderMark = arguments.has("--bom")
+        writer.language = Session.language
         output.write(writer.begin())
         // Households are evaluated on several threads, in batches; results come
         // out in input order, the same whatever the number of threads.
@@ -220,8 +224,8 @@ enum EvalCommand {
             Terminal.err.write("error: \(error.message)\n")
             return .failure
         }
-        if summary.total == 0 { note("note: `\(recordsPath)` holds no records\n") }
-        note(summary.text(seconds: Date().timeIntervalSince(started)))
+        if summary.total == 0 { note(Session.say("note: `\(recordsPath)` holds no records\n", "注意：`\(recordsPath)` 中没有记录\n")) }
+        note(summary.text(seconds: Date().timeIntervalSince(started), in: Session.language))
         return summary.errors > 0 ? .recordErrors : .success
     }
 
@@ -238,9 +242,16 @@ enum EvalCommand {
         }
 
         /// `evaluated 43 households in 0.1 s: 12 include, 6 exclude, …, 7 error`, and a line on the errors.
-        func text(seconds: Double) -> String {
-            let counts = DecisionKind.allCases.compactMap { kind in byDecision[kind].map { "\($0) \(kind.rawValue)" } }
+        func text(seconds: Double, in language: Language = .en) -> String {
             let time = String(format: "%.1f", seconds)
+            if language == .zh {
+                let counts = DecisionKind.allCases.compactMap { kind in byDecision[kind].map { "\(kind.chineseLabel) \($0) 户" } }
+                var text = "已评估 \(total) 户，用时 \(time) 秒"
+                text += counts.isEmpty ? "\n" : "：" + counts.joined(separator: "，") + "\n"
+                if errors > 0 { text += "\(errors) 条记录有误（结论 `error`），原因见各自的 `messages`（退出状态 3）\n" }
+                return text
+            }
+            let counts = DecisionKind.allCases.compactMap { kind in byDecision[kind].map { "\($0) \(kind.rawValue)" } }
             var text = "evaluated \(total) household\(total == 1 ? "" : "s") in \(time) s"
             text += counts.isEmpty ? "\n" : ": " + counts.joined(separator: ", ") + "\n"
             if errors > 0 {
@@ -267,11 +278,13 @@ enum EvalCommand {
             case .utf8, .unknown: break
             case .gb18030:
                 encoding = .gb18030
-                note("note: `\(path)` is not UTF-8 but reads as GB18030 (GBK); reading it as GB18030. Pass `--encoding utf8` to refuse.\n")
+                note(Session.say("note: `\(path)` is not UTF-8 but reads as GB18030 (GBK); reading it as GB18030. Pass `--encoding utf8` to refuse.\n",
+                                 "注意：`\(path)` 不是 UTF-8 编码，按 GB18030（GBK）读取；如不希望这样，请加 `--encoding utf8`\n"))
             case .utf16:
-                return .failure(EvalFailure("`\(path)` is UTF-16 text (Excel's \"Unicode text\"); save it as \"CSV UTF-8\" instead"))
+                return .failure(EvalFailure(Session.say("`\(path)` is UTF-16 text (Excel's \"Unicode text\"); save it as \"CSV UTF-8\" instead",
+                                                        "`\(path)` 是 UTF-16 文本（Excel 的“Unicode 文本”），请另存为“CSV UTF-8”")))
             case .binary:
-                return .failure(EvalFailure("`\(path)` is not a text file"))
+                return .failure(EvalFailure(Session.say("`\(path)` is not a text file", "`\(path)` 不是文本文件（如是 Excel 表格，请另存为 CSV）")))
             }
         }
         let source: any ByteSource
@@ -302,7 +315,7 @@ enum EvalCommand {
     }
 
     static func usage(_ message: String) -> ExitCode {
-        Terminal.err.write("error: \(message)\n\n\(help)")
+        Terminal.err.write(Session.say("error: ", "错误：") + "\(message)\n\n\(help)")
         return .usage
     }
 

@@ -36,20 +36,20 @@ enum FmtCommand {
         let engine = PolicyEngine()
         let paths = arguments.positional.isEmpty ? ["policies"] : arguments.positional
         let (files, problems) = engine.workspace.policyFiles(in: paths)
-        for problem in problems { Terminal.err.write(DiagnosticRenderer.render(problem)) }
+        for problem in problems { Terminal.err.write(Session.render(problem)) }
         var failed = !problems.isEmpty
         var changed: [String] = []
         for path in files {
             let read = engine.workspace.readSource(path)
             if case .failure(let diagnostic) = read {
-                Terminal.err.write(DiagnosticRenderer.render(diagnostic))
+                Terminal.err.write(Session.render(diagnostic))
                 failed = true
                 continue
             }
             guard case .success(let source) = read else { continue }
             switch Formatter.format(source) {
             case .failure(.syntax(let diagnostics)):
-                for diagnostic in diagnostics where diagnostic.severity == .error { Terminal.err.write(DiagnosticRenderer.render(diagnostic)) }
+                for diagnostic in diagnostics where diagnostic.severity == .error { Terminal.err.write(Session.render(diagnostic)) }
                 Terminal.err.write("error: `\(path)` has syntax errors; it is not formatted\n")
                 failed = true
             case .failure(.changedMeaning(let why)):

@@ -17,7 +17,9 @@ enum HelpCommand {
       bench     measure reading, evaluation and end-to-end speed
       help      show help for a command
 
-    Run `policy <command> --help` for the options of a command.
+    Run `policy <command> --help` for the options of a command. Every command
+    takes `--lang zh|en` for the language of its messages (default: Chinese
+    when LC_ALL, LC_MESSAGES or LANG starts with `zh`, else English).
 
     """
 

@@ -39,7 +39,7 @@ enum ShowCommand {
         }
         let (resolved, diagnostics) = engine.resolve(path: path)
         for diagnostic in diagnostics {
-            Terminal.err.write(DiagnosticRenderer.render(diagnostic))
+            Terminal.err.write(Session.render(diagnostic))
         }
         guard let resolved, !diagnostics.hasErrors else { return .failure }
         Terminal.out.write(ResolvedPolicyPrinter.print(resolved))

@@ -66,7 +66,7 @@ enum TestCommand {
         let failed = outcomes.filter { !$0.passed }
         switch format {
         case .text:
-            for diagnostic in diagnostics { Terminal.err.write(DiagnosticRenderer.render(diagnostic)) }
+            for diagnostic in diagnostics { Terminal.err.write(Session.render(diagnostic)) }
             for outcome in outcomes { Terminal.out.write(describe(outcome)) }
             if arguments.has("--coverage") {
                 for entry in coverage {
@@ -76,9 +76,11 @@ enum TestCommand {
                 }
             }
             let policies = Set(outcomes.map(\.policy)).count
-            Terminal.out.write("\(policies) \(policies == 1 ? "policy" : "policies"), \(outcomes.count) tests: \(outcomes.count - failed.count) passed, \(failed.count) failed\n")
+            Terminal.out.write(Session.say(
+                "\(policies) \(policies == 1 ? "policy" : "policies"), \(outcomes.count) tests: \(outcomes.count - failed.count) passed, \(failed.count) failed",
+                "\(policies) 个政策，\(outcomes.count) 个测试：\(outcomes.count - failed.count) 个通过，\(failed.count) 个失败") + "\n")
         case .json, .github, .sarif:
-            let findings = diagnostics.map { Finding($0) } + failed.flatMap(findings)
+            let findings = diagnostics.map { Finding($0, language: Session.language) } + failed.flatMap(findings)
             switch format {
             case .json: Terminal.out.write(ReportWriter.json(findings))
             case .github: Terminal.out.write(ReportWriter.github(findings))
