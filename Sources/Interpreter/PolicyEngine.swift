@@ -20,6 +20,8 @@ public struct PolicyEngine: Sendable {
         public var diagnostics: [Diagnostic]
         /// The tests written in the policy's file.
         public var tests: [CheckedTest] = []
+        /// The checked policy the plan was made from (labels, citations, conditions).
+        public var policy: CheckedPolicy?
     }
 
     /// Parses and checks a schema file.
@@ -80,7 +82,7 @@ public struct PolicyEngine: Sendable {
         let checked = checkPolicy(file, path: path)
         guard let policy = checked.policy else { return Loaded(plan: nil, diagnostics: syntax + checked.diagnostics) }
         switch Planner.plan(policy) {
-        case .success(let plan): return Loaded(plan: plan, diagnostics: syntax + checked.diagnostics, tests: policy.tests)
+        case .success(let plan): return Loaded(plan: plan, diagnostics: syntax + checked.diagnostics, tests: policy.tests, policy: policy)
         case .failure(let error):
             return Loaded(plan: nil, diagnostics: syntax + checked.diagnostics + [Diagnostic(error.diagnosticKind, file: file.source)])
         }

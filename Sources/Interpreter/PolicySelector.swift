@@ -37,6 +37,12 @@ public struct PolicySelector: Sendable {
         return best?.index
     }
 
+    /// The household id a parsed record states, if it states one.
+    public static func id(of record: RawRecord) -> String? {
+        if case .object(let household)? = record.json, case .string(let written)? = household["id"] { return written }
+        return record.id
+    }
+
     /// The region a record states: province, county, township, as far as given.
     public static func region(of record: RawRecord) -> [String] {
         guard case .object(let household)? = record.json, case .object(let object)? = household["region"] else { return [] }

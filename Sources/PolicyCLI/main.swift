@@ -15,6 +15,7 @@ switch arguments.first {
 case "check": status = CheckCommand.run(Array(arguments.dropFirst()))
 case "eval": status = EvalCommand.run(Array(arguments.dropFirst()))
 case "show": status = ShowCommand.run(Array(arguments.dropFirst()))
+case "explain": status = ExplainCommand.run(Array(arguments.dropFirst()))
 case "test": status = TestCommand.run(Array(arguments.dropFirst()))
 case "fmt": status = FmtCommand.run(Array(arguments.dropFirst()))
 case "generate": status = GenerateCommand.run(Array(arguments.dropFirst()))

@@ -10,6 +10,7 @@ enum HelpCommand {
     COMMANDS:
       check     check policy files for errors and lint them: names, types, units, syntax
       eval      evaluate household records against a policy, or each against its region's
+      explain   tell in words why one household got its decision
       show      print a policy with everything it inherits, item by item
       test      run the tests written in policy files
       fmt       lay policy files out the one canonical way
@@ -28,6 +29,7 @@ enum HelpCommand {
         case "check": Terminal.out.write(CheckCommand.help)
         case "eval": Terminal.out.write(EvalCommand.help)
         case "show": Terminal.out.write(ShowCommand.help)
+        case "explain": Terminal.out.write(ExplainCommand.help)
         case "test": Terminal.out.write(TestCommand.help)
         case "fmt": Terminal.out.write(FmtCommand.help)
         case "generate": Terminal.out.write(GenerateCommand.help)
