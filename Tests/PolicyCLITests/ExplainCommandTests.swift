@@ -45,3 +45,55 @@ struct ExplainCommandTests {
         #expect(missing.stderr.contains("no household `no-such-household`"))
     }
 }
+
+/// `policy new`: next year's policy, or a county's, started from its base.
+@Suite("policy new")
+struct NewCommandTests {
+    @Test func aNewPolicyExtendsItsBaseAndListsTheParameters() throws {
+        let folder = try CLI.copyOfPolicies()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CLI.run(["new", "hebei/2023", "--extends", "hebei/2022"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        let path = folder.appendingPathComponent("policies/hebei/2023.policy")
+        let text = try String(contentsOf: path, encoding: .utf8)
+        #expect(text.contains("policy hebei/2023 extends hebei/2022 {"))
+        #expect(text.contains("  region \"河北省\"\n  year   2023\n"))
+        #expect(text.contains("# override param monitoring_line = 6000 yuan/person/year\n#   source \"三是建立防止返贫监测对象收入监测标准年度调整机制"))
+        #expect(text.contains("# override param sharp_drop = 50%"), "written as the base writes it")
+        let check = try CLI.run(["check", path.path], in: folder)
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stderr.contains("0 errors"))
+        #expect(try CLI.run(["fmt", "--check", path.path], in: folder).status == 0)
+        // It is refused a second time, unless forced.
+        #expect(try CLI.run(["new", "hebei/2023", "--extends", "hebei/2022"], in: folder).status == 1)
+        #expect(try CLI.run(["new", "hebei/2023", "--extends", "hebei/2022", "--force"], in: folder).status == 0)
+    }
+
+    @Test func aCountyPolicyUncommentedChecksAndChangesTheLine() throws {
+        let folder = try CLI.copyOfPolicies()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try CLI.run(["new", "chongqing/fengdu/2022", "--extends", "chongqing/fengdu/2021"], in: folder).status == 0)
+        let path = folder.appendingPathComponent("policies/chongqing/fengdu/2022.policy")
+        var text = try String(contentsOf: path, encoding: .utf8)
+        // Uncomment the line's override, as an author would, and raise it.
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let start = try #require(lines.firstIndex { $0.hasPrefix("# override param monitoring_line =") })
+        var edited = lines
+        edited[start] = "override param monitoring_line = 6600 yuan/person/year"
+        var index = start + 1
+        while index < edited.count, edited[index].hasPrefix("#   ") {
+            edited[index] = "  " + edited[index].dropFirst(4)
+            index += 1
+        }
+        text = edited.joined(separator: "\n")
+        try text.write(to: path, atomically: true, encoding: .utf8)
+        let check = try CLI.run(["check", path.path], in: folder)
+        #expect(check.stderr.contains(" 0 errors"), "\(check.stderr)")
+        let record = try String(contentsOfFile: CLI.path(EvalCommandTests.samples), encoding: .utf8).split(separator: "\n")[0]
+            .replacingOccurrences(of: "\"wage\":9000", with: "\"wage\":12400")
+        let old = try CLI.run(["eval", "--policy", "chongqing/fengdu/2021", "--as-of", "2022-09-30"], stdin: record + "\n", in: folder)
+        let new = try CLI.run(["eval", "--policy", "chongqing/fengdu/2022", "--as-of", "2022-09-30"], stdin: record + "\n", in: folder)
+        #expect(old.lines.first?.contains("\"decision\":\"not_eligible\"") == true, "6,200 a person is above 6,000: \(old.stdout)")
+        #expect(new.lines.first?.contains("\"decision\":\"include\"") == true, "and below 6,600: \(new.stdout)")
+    }
+}

@@ -14,6 +14,7 @@ enum HelpCommand {
       show      print a policy with everything it inherits, item by item
       test      run the tests written in policy files
       fmt       lay policy files out the one canonical way
+      new       start a policy that extends another: next year's, or a county's
       generate  write made-up household records (for benchmarks and tests)
       bench     measure reading, evaluation and end-to-end speed
       help      show help for a command
@@ -30,6 +31,7 @@ enum HelpCommand {
         case "eval": Terminal.out.write(EvalCommand.help)
         case "show": Terminal.out.write(ShowCommand.help)
         case "explain": Terminal.out.write(ExplainCommand.help)
+        case "new": Terminal.out.write(NewCommand.help)
         case "test": Terminal.out.write(TestCommand.help)
         case "fmt": Terminal.out.write(FmtCommand.help)
         case "generate": Terminal.out.write(GenerateCommand.help)
