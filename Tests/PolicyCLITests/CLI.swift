@@ -79,6 +79,25 @@ enum CLI {
                    stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Runs another program (with the English locale) and returns what it wrote to standard output.
+    static func runProgram(_ path: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        var variables = ProcessInfo.processInfo.environment
+        for key in ["LC_ALL", "LC_MESSAGES", "LANG"] { variables[key] = nil }
+        variables["LANG"] = "C"
+        process.environment = variables
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
     static let fengdu = "policies/chongqing/fengdu/2021.policy"
 
     /// `policy eval` of the Fengdu policy as of 2021-09-30 with extra arguments.

@@ -147,3 +147,31 @@ struct SafeOutputTests {
         }
     }
 }
+
+/// The progress line: on a terminal only.
+@Suite("progress")
+struct ProgressTests {
+    @Test func aTerminalSeesProgressAndAPipeDoesNot() throws {
+        let folder = try SafeOutputTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let records = folder.appendingPathComponent("households.jsonl")
+        let generated = try CLI.run(["generate", "--count", "20000", "--seed", "7"])
+        try generated.stdout.write(to: records, atomically: true, encoding: .utf8)
+        let arguments = ["eval", "--policy", CLI.path(CLI.fengdu), "--records", records.path, "--as-of", "2021-09-30",
+                         "--output", folder.appendingPathComponent("out.jsonl").path, "--threads", "1"]
+        // Through a pipe: the summary only.
+        let piped = try CLI.run(arguments)
+        #expect(!piped.stderr.contains("\r"))
+        #expect(piped.stderr.hasPrefix("evaluated 20000 households"), "\(piped.stderr)")
+        // Through a terminal (`script` gives the command one).
+        let executable = try #require(CLI.executable)
+        let command = ([executable.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        let terminal = try CLI.runProgram("/usr/bin/script", ["-qc", command, "/dev/null"])
+        #expect(terminal.contains("\r\u{1B}[K"), "\(terminal.prefix(300))")
+        #expect(terminal.contains(" households, "), "\(terminal.prefix(300))")
+        #expect(terminal.contains("s left"), "a JSON Lines file gives an estimate of the time left")
+        #expect(terminal.contains("evaluated 20000 households"))
+        let quiet = try CLI.runProgram("/usr/bin/script", ["-qc", command + " --quiet", "/dev/null"])
+        #expect(!quiet.contains("households"), "\(quiet)")
+    }
+}

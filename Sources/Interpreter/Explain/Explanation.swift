@@ -366,7 +366,7 @@ public struct Explanation: Sendable {
                                ("year", "年"), ("months", "个月"), ("month", "个月"), ("days", "天"), ("day", "天"), ("mu", "亩")]
 
     /// `1234567.5` → `1,234,567.5`.
-    static func grouped(_ number: String) -> String {
+    public static func grouped(_ number: String) -> String {
         var whole = Substring(number)
         var sign = ""
         if whole.hasPrefix("-") { sign = "-"; whole = whole.dropFirst() }

@@ -35,7 +35,8 @@ enum EvalCommand {
       --mask                   mask names and other free text of the records in
                                traces, and ids that are ID numbers (ID numbers in
                                messages and traces are always masked: 500236********1234)
-      --quiet                  no summary and no notes on standard error
+      --quiet                  no summary, notes or progress on standard error (progress
+                               shows only when standard error is a terminal)
       --threads <n>            evaluate on n threads (default: one per core); the
                                output is the same, in input order, whatever n
       -h, --help               show this help
@@ -194,6 +195,8 @@ enum EvalCommand {
         let pipeline = EvaluationPipeline(threads: threads)
         var summary = Summary()
         let started = Date()
+        let progress = Progress.make(quiet: quiet, writesToTerminal: outputFile == nil && isatty(STDOUT_FILENO) == 1,
+                                     recordsPath: recordsPath, format: inputFormat, language: Session.language)
         if let lineFormat = ResultWriter.LineFormat(outputFormat) {
             // Each result is written out on the thread that evaluated it.
             pipeline.run(&records, work: { raw, first in
@@ -201,6 +204,7 @@ enum EvalCommand {
                 return (result.id, (ResultWriter.line(result, lineFormat), result.decision))
             }, emit: { line, decision in
                 summary.count(decision)
+                progress?.tick()
                 output.write(line)
             })
         } else {
@@ -209,10 +213,12 @@ enum EvalCommand {
                 return (result.id, result)
             }, emit: { result in
                 summary.count(result.decision)
+                progress?.tick()
                 output.write(writer.write(result))
             })
         }
         output.write(writer.end())
+        progress?.finish()
         if let arrayRecords = records as? JSONArrayRecordSource, let problem = arrayRecords.structureError {
             outputFile?.discard()
             Terminal.err.write("error: `\(recordsPath)` \(problem.line):\(problem.column): \(problem.message)\n")
