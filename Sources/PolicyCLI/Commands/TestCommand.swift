@@ -94,7 +94,8 @@ enum TestCommand {
     static func findings(_ outcome: TestOutcome) -> [Finding] {
         outcome.failures.map { failure in
             Finding(ruleID: "test", level: .error,
-                    message: "test `\(outcome.name)` of `\(outcome.policy)`: \(failure.expectation): expected \(failure.expected), got \(failure.actual)",
+                    message: Session.say("test `\(outcome.name)` of `\(outcome.policy)`: \(failure.expectation): expected \(failure.expected), got \(failure.actual)",
+                                         "`\(outcome.policy)` 的测试 `\(outcome.name)`：\(failure.expectation)：应为 \(failure.expected)，实为 \(failure.actual)"),
                     path: outcome.file, line: failure.line)
         }
     }
@@ -102,16 +103,16 @@ enum TestCommand {
     /// `PASS` or `FAIL`, and for a failure what differed and the deciding rules.
     static func describe(_ outcome: TestOutcome) -> String {
         let title = "\(outcome.policy) \(outcome.name)" + (outcome.label.map { " \"\($0)\"" } ?? "")
-        guard !outcome.passed else { return "PASS \(title)\n" }
-        var text = "FAIL \(title) (\(outcome.file):\(outcome.line))\n"
+        guard !outcome.passed else { return Session.say("PASS ", "通过 ") + "\(title)\n" }
+        var text = Session.say("FAIL ", "失败 ") + "\(title) (\(outcome.file):\(outcome.line))\n"
         for failure in outcome.failures {
             text += "  \(outcome.file):\(failure.line): \(failure.expectation)\n"
-            text += "    expected: \(failure.expected)\n"
-            text += "    actual:   \(failure.actual)\n"
+            text += Session.say("    expected: ", "    应为：") + "\(failure.expected)\n"
+            text += Session.say("    actual:   ", "    实为：") + "\(failure.actual)\n"
         }
         let deciding = outcome.result.trace.filter { $0.kind != "let" && ($0.outcome != "false" || $0.kind == "require") }
         if !deciding.isEmpty {
-            text += "  trace:\n"
+            text += Session.say("  trace:\n", "  规则轨迹：\n")
             for entry in deciding {
                 let inputs = entry.inputs.map { "\($0.name) = \($0.value)" }.joined(separator: ", ")
                 text += "    \(entry.kind) \(entry.rule): \(entry.outcome)" + (inputs.isEmpty ? "" : " (\(inputs))") + "\n"
