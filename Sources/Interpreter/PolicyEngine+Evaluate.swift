@@ -47,16 +47,20 @@ public struct HouseholdEvaluator: Sendable {
         // A well-formed line of known fields is read straight into a record;
         // anything else is read by the general path, which explains what is wrong.
         if let bytes = unparsed.unparsed, unparsed.errors.isEmpty, let fast = fastDecoder.decode(bytes) {
-            return decide(fast.record, id: fast.id, line: unparsed.line, warnings: unparsed.warnings, errors: [],
-                          region: HouseholdEvaluator.region(of: fast.record, plan.schema), firstLineOfID: firstLineOfID)
+            var result = decide(fast.record, id: fast.id, line: unparsed.line, warnings: unparsed.warnings, errors: [],
+                                region: HouseholdEvaluator.region(of: fast.record, plan.schema), firstLineOfID: firstLineOfID)
+            (result.township, result.village) = HouseholdEvaluator.place(of: fast.record, plan.schema)
+            return result
         }
         let raw = unparsed.parsed(limits: limits)
         guard let json = raw.json else {
             return failure(id: raw.id, line: raw.line, errors: raw.errors, warnings: raw.warnings)
         }
         let decoded = RecordDecoder(schema: plan.schema, lenient: raw.lenient).decode(json)
-        return decide(decoded.record, id: decoded.id ?? raw.id, line: raw.line, warnings: raw.warnings + decoded.warnings,
-                      errors: raw.errors + decoded.errors, region: PolicySelector.region(of: raw), firstLineOfID: firstLineOfID)
+        var result = decide(decoded.record, id: decoded.id ?? raw.id, line: raw.line, warnings: raw.warnings + decoded.warnings,
+                            errors: raw.errors + decoded.errors, region: PolicySelector.region(of: raw), firstLineOfID: firstLineOfID)
+        (result.township, result.village) = PolicySelector.place(of: raw)
+        return result
     }
 
     /// The rest of an evaluation, once the record is read (nil: it could not be).
@@ -82,6 +86,17 @@ public struct HouseholdEvaluator: Sendable {
         }
         return evaluator.decide(prepared, id: id, line: line, asOf: asOf,
                                 warnings: warnings.map { HouseholdEvaluator.warningText($0, in: language) }, explain: explain)
+    }
+
+    /// The township and village a decoded record states, for reports by place.
+    static func place(of record: RecordValue, _ schema: Schema) -> (township: String?, village: String?) {
+        guard let slot = schema.rootRecord.slot(of: "region"), case .record(let region) = record[slot],
+              case .record(let type) = schema.rootRecord.fields[slot].type else { return (nil, nil) }
+        func text(_ key: String) -> String? {
+            guard let field = schema.records[type].slot(of: key), case .text(let name) = region[field], !name.isEmpty else { return nil }
+            return name
+        }
+        return (text("township"), text("village"))
     }
 
     /// The region a decoded record states, as `PolicySelector.region(of:)` reads it from JSON.

@@ -43,6 +43,16 @@ public struct PolicySelector: Sendable {
         return record.id
     }
 
+    /// The township and village a parsed record states, for reports by place.
+    public static func place(of record: RawRecord) -> (township: String?, village: String?) {
+        guard case .object(let household)? = record.json, case .object(let region)? = household["region"] else { return (nil, nil) }
+        func text(_ key: String) -> String? {
+            if case .string(let name)? = region[key], !name.isEmpty { return name }
+            return nil
+        }
+        return (text("township"), text("village"))
+    }
+
     /// The region a record states: province, county, township, as far as given.
     public static func region(of record: RawRecord) -> [String] {
         guard case .object(let household)? = record.json, case .object(let object)? = household["region"] else { return [] }

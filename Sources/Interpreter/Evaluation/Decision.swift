@@ -45,6 +45,10 @@ public struct HouseholdResult: Sendable {
     public var warnings: [String] = []
     public var messages: [String] = []
     public var trace: [TraceEntry] = []
+    /// Where the household lives, as its record states (for reports by place;
+    /// not part of the written result).
+    public var township: String?
+    public var village: String?
 
     public init(id: String?, line: Int?, policy: String, asOf: CivilDate, decision: DecisionKind) {
         self.id = id

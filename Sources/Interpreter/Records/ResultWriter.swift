@@ -281,6 +281,9 @@ public struct ResultWriter {
     /// A cell that a spreadsheet would run as a formula (starting with `=`,
     /// `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, so that
     /// Excel and WPS show it as text and run nothing.
+    /// A CSV cell, quoted and made formula-safe as `csvCell` does, for other writers.
+    public static func csvCellText(_ text: String) -> String { csvCell(text) }
+
     static func csvCell(_ text: String) -> String {
         var cell = text
         if let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { cell = "'" + cell }

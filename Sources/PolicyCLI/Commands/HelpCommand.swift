@@ -12,6 +12,8 @@ enum HelpCommand {
       eval      evaluate household records against a policy, or each against its region's
       explain   tell in words why one household got its decision
       show      print a policy with everything it inherits, item by item
+      diff      what changed between two policies, and whether each change widens or narrows
+      impact    whom a change of policy moves: transitions by category, exclusion, township, village
       test      run the tests written in policy files
       fmt       lay policy files out the one canonical way
       new       start a policy that extends another: next year's, or a county's
@@ -32,6 +34,8 @@ enum HelpCommand {
         case "show": Terminal.out.write(ShowCommand.help)
         case "explain": Terminal.out.write(ExplainCommand.help)
         case "new": Terminal.out.write(NewCommand.help)
+        case "diff": Terminal.out.write(DiffCommand.help)
+        case "impact": Terminal.out.write(ImpactCommand.help)
         case "test": Terminal.out.write(TestCommand.help)
         case "fmt": Terminal.out.write(FmtCommand.help)
         case "generate": Terminal.out.write(GenerateCommand.help)
