@@ -73,14 +73,12 @@ enum EvalCommand {
         guard arguments["--policy"] != nil || arguments["--policies"] != nil else {
             return usage("`--policy <file>` or `--policies <folder>` is required")
         }
-        let recordsPath = arguments["--records"] ?? "-"
-        let inputFormat: InputFormat
-        if let written = arguments["--input-format"] {
-            guard let format = InputFormat(rawValue: written) else { return usage("`--input-format` is jsonl, json or csv, not `\(written)`") }
-            inputFormat = format
-        } else {
-            inputFormat = InputFormat.guess(fromPath: recordsPath) ?? .jsonl
+        let options: RecordOptions
+        switch RecordOptions.read(arguments) {
+        case .success(let read): options = read
+        case .failure(let problem): return usage(problem.message)
         }
+        let (recordsPath, inputFormat, encoding, threads, asOf) = (options.recordsPath, options.inputFormat, options.encoding, options.threads, options.asOf)
         let outputFormat: ResultWriter.Format
         if let written = arguments["--format"] {
             guard let format = ResultWriter.Format(rawValue: written) else {
@@ -89,16 +87,6 @@ enum EvalCommand {
             outputFormat = format
         } else {
             outputFormat = .jsonl
-        }
-        var encoding: TextEncoding?
-        if let written = arguments["--encoding"] {
-            guard let known = TextEncoding(name: written) else { return usage("`--encoding` is utf8 or gb18030, not `\(written)`") }
-            encoding = known
-        }
-        var threads = ProcessInfo.processInfo.activeProcessorCount
-        if let written = arguments["--threads"] {
-            guard let number = Int(written), (1...256).contains(number) else { return usage("`--threads` is a number from 1 to 256, not `\(written)`") }
-            threads = number
         }
         var limits = JSONLimits.default
         var maxRecordBytes = 16 << 20
@@ -111,13 +99,6 @@ enum EvalCommand {
         }
         let quiet = arguments.has("--quiet")
         let note: (String) -> Void = { if !quiet { Terminal.err.write($0) } }
-        let asOf: CivilDate
-        if let written = arguments["--as-of"] {
-            guard let date = CivilDate.parse(written) else { return usage("`--as-of` must be a date YYYY-MM-DD, not `\(written)`") }
-            asOf = date
-        } else {
-            asOf = today()
-        }
 
         let engine = PolicyEngine()
         let evaluate: @Sendable (RawRecord, Int?) -> HouseholdResult

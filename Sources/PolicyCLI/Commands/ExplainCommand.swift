@@ -31,30 +31,19 @@ enum ExplainCommand {
 
     static func run(_ raw: [String]) -> ExitCode {
         let arguments: Arguments
-        switch Arguments.read(raw, valued: ["--policy", "--records", "--id", "--as-of", "--input-format", "--encoding"], flags: [], help: help) {
+        switch Arguments.read(raw, valued: RecordOptions.valued.union(["--policy", "--id"]), flags: [], help: help) {
         case .read(let read): arguments = read
         case .done(let status): return status
         }
         guard let written = arguments["--policy"], let wanted = arguments["--id"] else {
             return usage(Session.say("`--policy` and `--id` are required", "需要 `--policy` 和 `--id`"))
         }
-        let recordsPath = arguments["--records"] ?? "-"
-        var asOf = EvalCommand.today()
-        if let date = arguments["--as-of"] {
-            guard let parsed = CivilDate.parse(date) else { return usage("`--as-of` must be a date YYYY-MM-DD, not `\(date)`") }
-            asOf = parsed
+        let options: RecordOptions
+        switch RecordOptions.read(arguments) {
+        case .success(let read): options = read
+        case .failure(let problem): return usage(problem.message)
         }
-        var format = InputFormat.guess(fromPath: recordsPath) ?? .jsonl
-        if let given = arguments["--input-format"] {
-            guard let known = InputFormat(rawValue: given) else { return usage("`--input-format` is jsonl, json or csv, not `\(given)`") }
-            format = known
-        }
-        var encoding: TextEncoding?
-        if let given = arguments["--encoding"] {
-            guard let known = TextEncoding(name: given) else { return usage("`--encoding` is utf8 or gb18030, not `\(given)`") }
-            encoding = known
-        }
-
+        let recordsPath = options.recordsPath
         let engine = PolicyEngine()
         guard let path = engine.workspace.locatePolicy(written) else {
             Terminal.err.write(Session.say("error: no policy `\(written)`\n", "错误：找不到政策 `\(written)`\n"))
@@ -68,13 +57,13 @@ enum ExplainCommand {
             return .failure
         }
         var records: any RecordSource
-        switch EvalCommand.openRecords(recordsPath, format: format, encoding: encoding, schema: plan.schema) {
+        switch EvalCommand.openRecords(recordsPath, format: options.inputFormat, encoding: options.encoding, schema: plan.schema) {
         case .success(let opened): records = opened
         case .failure(let failure):
             Terminal.err.write("error: \(failure.message)\n")
             return .failure
         }
-        let evaluator = HouseholdEvaluator(plan: plan, asOf: asOf, explain: true, language: Session.language)
+        let evaluator = HouseholdEvaluator(plan: plan, asOf: options.asOf, explain: true, language: Session.language)
         // The first record with the id; the others are only read past.
         while let record = records.next() {
             let parsed = record.parsed()

@@ -37,39 +37,22 @@ enum ImpactCommand {
 
     static func run(_ raw: [String]) -> ExitCode {
         let arguments: Arguments
-        switch Arguments.read(raw, valued: ["--from", "--to", "--records", "--as-of", "--input-format", "--encoding", "--format", "--threads"],
-                              flags: [], help: help) {
+        switch Arguments.read(raw, valued: RecordOptions.valued.union(["--from", "--to", "--format"]), flags: [], help: help) {
         case .read(let read): arguments = read
         case .done(let status): return status
         }
         guard let fromWritten = arguments["--from"], let toWritten = arguments["--to"] else {
             return usage(Session.say("`--from` and `--to` are required", "需要 `--from` 和 `--to`"))
         }
-        let recordsPath = arguments["--records"] ?? "-"
+        let options: RecordOptions
+        switch RecordOptions.read(arguments) {
+        case .success(let read): options = read
+        case .failure(let problem): return usage(problem.message)
+        }
         var format = Format.text
         if let written = arguments["--format"] {
             guard let known = Format(rawValue: written) else { return usage("`--format` is text, json or csv, not `\(written)`") }
             format = known
-        }
-        var asOf = EvalCommand.today()
-        if let written = arguments["--as-of"] {
-            guard let date = CivilDate.parse(written) else { return usage("`--as-of` must be a date YYYY-MM-DD, not `\(written)`") }
-            asOf = date
-        }
-        var inputFormat = InputFormat.guess(fromPath: recordsPath) ?? .jsonl
-        if let written = arguments["--input-format"] {
-            guard let known = InputFormat(rawValue: written) else { return usage("`--input-format` is jsonl, json or csv, not `\(written)`") }
-            inputFormat = known
-        }
-        var encoding: TextEncoding?
-        if let written = arguments["--encoding"] {
-            guard let known = TextEncoding(name: written) else { return usage("`--encoding` is utf8 or gb18030, not `\(written)`") }
-            encoding = known
-        }
-        var threads = ProcessInfo.processInfo.activeProcessorCount
-        if let written = arguments["--threads"] {
-            guard let number = Int(written), (1...256).contains(number) else { return usage("`--threads` is a number from 1 to 256, not `\(written)`") }
-            threads = number
         }
         let engine = PolicyEngine()
         guard let from = DiffCommand.loadSide(fromWritten, engine), let to = DiffCommand.loadSide(toWritten, engine) else { return .failure }
@@ -78,15 +61,15 @@ enum ImpactCommand {
             return .failure
         }
         var records: any RecordSource
-        switch EvalCommand.openRecords(recordsPath, format: inputFormat, encoding: encoding, schema: from.plan.schema) {
+        switch EvalCommand.openRecords(options.recordsPath, format: options.inputFormat, encoding: options.encoding, schema: from.plan.schema) {
         case .success(let opened): records = opened
         case .failure(let failure):
             Terminal.err.write("error: \(failure.message)\n")
             return .failure
         }
         let language = Session.language
-        let old = HouseholdEvaluator(plan: from.plan, asOf: asOf, language: language)
-        let new = HouseholdEvaluator(plan: to.plan, asOf: asOf, language: language)
+        let old = HouseholdEvaluator(plan: from.plan, asOf: options.asOf, language: language)
+        let new = HouseholdEvaluator(plan: to.plan, asOf: options.asOf, language: language)
         var summary = ImpactSummary()
         var firstMover = true
         switch format {
@@ -94,7 +77,7 @@ enum ImpactCommand {
         case .json: Terminal.out.write("{\"from\":\(ResultWriter.jsonString(from.plan.metadata.id)),\"to\":\(ResultWriter.jsonString(to.plan.metadata.id)),\"movers\":[")
         case .text: break
         }
-        EvaluationPipeline(threads: threads).run(&records, work: { raw, first in
+        EvaluationPipeline(threads: options.threads).run(&records, work: { raw, first in
             let outcome = ImpactOutcome(old: old.evaluate(raw, firstLineOfID: first), new: new.evaluate(raw, firstLineOfID: first))
             return (outcome.id, outcome)
         }, emit: { outcome in
