@@ -34,7 +34,8 @@ public struct PolicyEngine: Sendable {
 
     /// Reads and parses one file.
     public func parse(path: String) -> (file: PolicyFile?, diagnostics: [Diagnostic]) {
-        let stamp = ParseCache.stamp(of: path)
+        // An unsaved document is parsed as it is now, never from the cache.
+        let stamp = workspace.overlays[path] == nil ? ParseCache.stamp(of: path) : nil
         if let stamp, let cached = parsed.get(path, stamp) { return cached }
         let result: (file: PolicyFile?, diagnostics: [Diagnostic])
         switch workspace.readSource(path) {

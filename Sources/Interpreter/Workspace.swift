@@ -11,6 +11,9 @@ public struct Workspace: Sendable {
     public var maxPolicyBytes = 4 << 20
     /// Folders searched after those above the policy, if any.
     public var extraRoots: [String]
+    /// Texts that stand for files, by path: an editor's unsaved documents
+    /// (`policy lsp`). A path here is read from here, not from the disk.
+    public var overlays: [String: String] = [:]
 
     public init(extraRoots: [String] = []) {
         self.extraRoots = extraRoots
@@ -22,6 +25,7 @@ public struct Workspace: Sendable {
 
     /// Reads a policy or schema file as text, refusing what is not UTF-8 or too large.
     public func readSource(_ path: String) -> Result<SourceFile, Diagnostic> {
+        if let text = overlays[path] { return .success(SourceFile(path: path, text: text)) }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             return .failure(Diagnostic(.cannotReadFile(path: path, reason: "no such file")))
