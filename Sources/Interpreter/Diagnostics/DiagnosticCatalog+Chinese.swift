@@ -294,6 +294,9 @@ extension DiagnosticCatalog {
                     "请逐字引用原文；`…` 可以代表省略的文字")
         case .sourceDocumentNotFound(let document):
             return ("找不到出处文件 `\(document)`；引文未经核对", nil, nil)
+        case .quoteWithoutDocument:
+            return ("引文未经核对：没有指明出处文件", nil,
+                    "请在文件头写明出处（`source \"文件名.txt\"`，即 `sources/` 下的文件），或在引文后写 `from \"文件名.txt\"`")
         }
     }
 }

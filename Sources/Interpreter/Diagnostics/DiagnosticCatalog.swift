@@ -334,6 +334,9 @@ public enum DiagnosticCatalog {
                          help: "quote the source word for word; `…` may stand for omitted text")
         case .sourceDocumentNotFound(let document):
             return Entry(code: "W0102", severity: .warning, message: "source document `\(document)` not found; quotations not verified")
+        case .quoteWithoutDocument:
+            return Entry(code: "W0103", severity: .warning, message: "quotation not verified: no source document is named",
+                         help: "name the document in the header (`source \"FILE.txt\"`, a file under `sources/`) or after the quote (`from \"FILE.txt\"`)")
         }
     }
 

@@ -129,6 +129,7 @@ public enum DiagnosticKind: Sendable {
     // MARK: Provenance (W01)
     case quoteNotInSource(document: String)
     case sourceDocumentNotFound(String)
+    case quoteWithoutDocument
 }
 
 /// What is wrong with the body of `any`, `all`, `count`, `sum`, `min` or `max`.

@@ -108,5 +108,6 @@ enum DiagnosticTitles {
         "E0705": "no policy covers the household",
         "W0101": "quotation not found",
         "W0102": "source document not found",
+        "W0103": "quotation from no named document",
     ]
 }

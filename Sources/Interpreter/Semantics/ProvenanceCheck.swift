@@ -13,7 +13,13 @@ enum ProvenanceCheck {
         let defaultDocument = file.header?.document?.value
         var texts: [String: [UInt8]] = [:]
         for citation in citations(in: file) {
-            guard let name = citation.document?.value ?? defaultDocument else { continue }
+            guard let name = citation.document?.value ?? defaultDocument else {
+                // Said once per file, at the first such quote.
+                if missingDocuments.insert("").inserted {
+                    diagnostics.append(Diagnostic(.quoteWithoutDocument, file: file.source, range: citation.quote.range))
+                }
+                continue
+            }
             let text: [UInt8]
             if let cached = texts[name] {
                 text = cached
