@@ -97,3 +97,11 @@ struct NewCommandTests {
         #expect(new.lines.first?.contains("\"decision\":\"include\"") == true, "and below 6,600: \(new.stdout)")
     }
 }
+
+extension ExplainCommandTests {
+    @Test func aCategoryNotMetNamesTheUnmetPart() throws {
+        let run = try Self.explain("fd-exclude-deposits", "zh")
+        #expect(run.stdout.contains("不符合类别 `unstable`（脱贫不稳定户）\n  依据："), "\(run.stdout)")
+        #expect(run.stdout.contains("  未满足：`once_registered_poor` 为否"), "\(run.stdout)")
+    }
+}

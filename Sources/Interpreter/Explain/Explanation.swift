@@ -41,12 +41,17 @@ public struct Explanation: Sendable {
         for rule in deciding {
             lines.append("")
             lines.append(rule.heading)
-            if let citation = rule.provenance.citations.first {
+            for citation in rule.provenance.citations {
                 let place = [citation.document?.value, citation.location?.value].compactMap { $0 }.joined(separator: say(", ", "，"))
                 lines.append(say("  Source: ", "  依据：") + "“\(citation.quote.value)”" + (place.isEmpty ? "" : say(" (\(place))", "（\(place)）")))
             }
             for assumption in rule.provenance.assumptions {
                 lines.append(say("  Assumption (no source gives it): ", "  假定（来源文件未规定）：") + assumption.value)
+            }
+            // A rule that does not hold: the yes/no values it read that are false are the unmet parts.
+            let unmet = rule.entry.outcome == "false" ? rule.entry.inputs.filter { $0.value == "false" }.map { "`\($0.name)`" } : []
+            if !unmet.isEmpty {
+                lines.append(say("  Not met: ", "  未满足：") + unmet.joined(separator: say(", ", "、")) + say(" is false", " 为否"))
             }
             if !rule.entry.missing.isEmpty {
                 lines.append(say("  Missing data: ", "  缺少的数据：") + rule.entry.missing.joined(separator: say(", ", "、")))
