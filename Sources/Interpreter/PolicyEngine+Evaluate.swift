@@ -14,6 +14,7 @@ public struct HouseholdEvaluator: Sendable {
     public let language: Language
     private let evaluator: Evaluator
     private let fastDecoder: FastRecordDecoder
+    private let regionSlots: RegionSlots?
     /// First line of each household id, to refuse duplicates in one input.
     private var seenIDs = DuplicateIDs()
 
@@ -29,6 +30,7 @@ public struct HouseholdEvaluator: Sendable {
         evaluator.language = language
         self.evaluator = evaluator
         self.fastDecoder = FastRecordDecoder(schema: plan.schema, limits: limits)
+        self.regionSlots = RegionSlots(plan.schema)
     }
 
     /// Evaluates the next record of an input (refusing an id already used in it).
@@ -48,8 +50,8 @@ public struct HouseholdEvaluator: Sendable {
         // anything else is read by the general path, which explains what is wrong.
         if let bytes = unparsed.unparsed, unparsed.errors.isEmpty, let fast = fastDecoder.decode(bytes) {
             var result = decide(fast.record, id: fast.id, line: unparsed.line, warnings: unparsed.warnings, errors: [],
-                                region: HouseholdEvaluator.region(of: fast.record, plan.schema), firstLineOfID: firstLineOfID)
-            (result.township, result.village) = HouseholdEvaluator.place(of: fast.record, plan.schema)
+                                region: HouseholdEvaluator.region(of: fast.record, regionSlots), firstLineOfID: firstLineOfID)
+            (result.township, result.village) = HouseholdEvaluator.place(of: fast.record, regionSlots)
             return result
         }
         let raw = unparsed.parsed(limits: limits)
@@ -88,24 +90,38 @@ public struct HouseholdEvaluator: Sendable {
                                 warnings: warnings.map { HouseholdEvaluator.warningText($0, in: language) }, explain: explain)
     }
 
-    /// The township and village a decoded record states, for reports by place.
-    static func place(of record: RecordValue, _ schema: Schema) -> (township: String?, village: String?) {
-        guard let slot = schema.rootRecord.slot(of: "region"), case .record(let region) = record[slot],
-              case .record(let type) = schema.rootRecord.fields[slot].type else { return (nil, nil) }
-        func text(_ key: String) -> String? {
-            guard let field = schema.records[type].slot(of: key), case .text(let name) = region[field], !name.isEmpty else { return nil }
+    /// Where a decoded record states its place: the slot of `region` and,
+    /// in it, of province, county, township and village; found once.
+    struct RegionSlots: Sendable {
+        let region: Int
+        /// province, county, township, village.
+        let parts: [Int?]
+
+        init?(_ schema: Schema) {
+            guard let slot = schema.rootRecord.slot(of: "region"), case .record(let type) = schema.rootRecord.fields[slot].type else { return nil }
+            region = slot
+            parts = ["province", "county", "township", "village"].map { schema.records[type].slot(of: $0) }
+        }
+
+        func text(_ record: RecordValue, _ part: Int) -> String? {
+            guard case .record(let region) = record[self.region], let slot = parts[part], case .text(let name) = region[slot], !name.isEmpty else { return nil }
             return name
         }
-        return (text("township"), text("village"))
     }
 
-    /// The region a decoded record states, as `PolicySelector.region(of:)` reads it from JSON.
-    static func region(of record: RecordValue, _ schema: Schema) -> [String] {
-        guard let slot = schema.rootRecord.slot(of: "region"), case .record(let region) = record[slot],
-              case .record(let type) = schema.rootRecord.fields[slot].type else { return [] }
+    /// The township and village a decoded record states, for reports by place.
+    static func place(of record: RecordValue, _ slots: RegionSlots?) -> (township: String?, village: String?) {
+        guard let slots else { return (nil, nil) }
+        return (slots.text(record, 2), slots.text(record, 3))
+    }
+
+    /// The region a decoded record states (province, county, township as far
+    /// as given), as `PolicySelector.region(of:)` reads it from JSON.
+    static func region(of record: RecordValue, _ slots: RegionSlots?) -> [String] {
+        guard let slots else { return [] }
         var names: [String] = []
-        for key in ["province", "county", "township"] {
-            guard let field = schema.records[type].slot(of: key), case .text(let name) = region[field], !name.isEmpty else { break }
+        for part in 0..<3 {
+            guard let name = slots.text(record, part) else { break }
             names.append(name)
         }
         return names
