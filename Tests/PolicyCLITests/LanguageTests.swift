@@ -55,3 +55,44 @@ struct LanguageTests {
         #expect(english.stdout.hasPrefix("\u{FEFF}id,policy,as_of,decision,"))
     }
 }
+
+extension LanguageTests {
+    /// A spreadsheet export: Chinese headers and values, saved as GB18030.
+    static let chineseCSV = """
+    户编码,省,县,乡镇,村,户属性,工资性收入,生产经营性收入,财产性收入,转移性收入,生产经营性支出,风险类型,大额存款,姓名,性别,与户主关系,健康状况,劳动技能
+    Z1,重庆市,丰都县,三合街道,双龙场村,一般农户,9000,0,0,0,0,因病,0,张三,男,户主,健康,普通劳动力
+    Z1,重庆市,丰都县,三合街道,双龙场村,一般农户,9000,0,0,0,0,因病,0,李四,女,配偶,健康,弱劳动力或半劳动力
+    Z2,重庆市,丰都县,三合街道,双龙场村,一般农户,4000,0,0,0,0,因病,120000,王五,男,户主,健康,普通劳动力
+
+    """
+
+    /// The same households as JSON Lines, in UTF-8.
+    static let twinJSONL = """
+    {"id":"Z1","region":{"province":"重庆市","county":"丰都县","township":"三合街道","village":"双龙场村"},"category":"general","income":{"wage":9000,"business":0,"property":0,"transfer":0,"business_expense":0},"risks":["illness"],"assets":{"deposits":0},"members":[{"name":"张三","sex":"male","relation":"head","health":"healthy","labour":"ordinary"},{"name":"李四","sex":"female","relation":"spouse","health":"healthy","labour":"weak"}]}
+    {"id":"Z2","region":{"province":"重庆市","county":"丰都县","township":"三合街道","village":"双龙场村"},"category":"general","income":{"wage":4000,"business":0,"property":0,"transfer":0,"business_expense":0},"risks":["illness"],"assets":{"deposits":120000},"members":[{"name":"王五","sex":"male","relation":"head","health":"healthy","labour":"ordinary"}]}
+
+    """
+
+    @Test func aGB18030CSVWithChineseHeadersDecidesAsItsJSONLinesTwin() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("policy-gbk-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = folder.appendingPathComponent("导出.csv"), jsonl = folder.appendingPathComponent("twin.jsonl")
+        try #require(Self.chineseCSV.data(using: String.Encoding(rawValue: 0x8000_0632))).write(to: csv)
+        try Self.twinJSONL.write(to: jsonl, atomically: true, encoding: .utf8)
+        func results(_ file: URL) throws -> (CLI.Run, [[String: Any]]) {
+            let run = try CLI.run(["eval", "--policy", CLI.fengdu, "--records", file.path, "--as-of", "2021-09-30"], environment: ["LANG": "zh_CN.UTF-8"])
+            return (run, run.lines.compactMap(CLI.decode))
+        }
+        let (csvRun, fromCSV) = try results(csv)
+        let (_, fromJSONL) = try results(jsonl)
+        #expect(csvRun.stderr.contains("按 GB18030（GBK）读取"), "\(csvRun.stderr)")
+        #expect(fromCSV.count == 2 && fromJSONL.count == 2)
+        for (a, b) in zip(fromCSV, fromJSONL) {
+            for key in ["id", "decision", "category", "exclusions", "exception", "missing"] {
+                #expect(String(describing: a[key] ?? "nil") == String(describing: b[key] ?? "nil"), "\(key): \(a) vs \(b)")
+            }
+        }
+        #expect(fromCSV.map { $0["decision"] as? String } == ["include", "exclude"])
+    }
+}
