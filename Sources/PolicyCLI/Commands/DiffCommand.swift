@@ -54,18 +54,8 @@ enum DiffCommand {
 
     /// A policy with its plan and resolved items, or nil after saying why not.
     static func loadSide(_ written: String, _ engine: PolicyEngine) -> PolicyDiff.Side? {
-        guard let path = engine.workspace.locatePolicy(written) else {
-            Terminal.err.write(Session.say("error: no policy `\(written)`: not a file, nor an id found as `\(written).policy` or `policies/\(written).policy`\n",
-                                           "错误：找不到政策 `\(written)`\n"))
-            return nil
-        }
-        let loaded = engine.load(path: path)
-        guard let plan = loaded.plan, let policy = loaded.policy, let resolved = engine.resolve(path: path).policy else {
-            for diagnostic in loaded.diagnostics where diagnostic.severity == .error { Terminal.err.write(Session.render(diagnostic)) }
-            Terminal.err.write(Session.say("error: the policy `\(path)` has errors; run `policy check \(path)`\n",
-                                           "错误：政策 `\(path)` 有错误，请运行 `policy check \(path)`\n"))
-            return nil
-        }
+        guard let (path, loaded, plan) = engine.loadNamed(written), let policy = loaded.policy,
+              let resolved = engine.resolve(path: path).policy else { return nil }
         return PolicyDiff.Side(policy: policy, plan: plan, resolved: resolved)
     }
 }

@@ -126,21 +126,7 @@ enum EvalCommand {
                                           maskPersonalData: arguments.has("--mask"), limits: limits, language: Session.language)
             evaluate = { selector.evaluate($0, firstLineOfID: $1) }
         } else {
-            let written = arguments["--policy"] ?? ""
-            guard let policyPath = engine.workspace.locatePolicy(written) else {
-                Terminal.err.write(Session.say("error: no policy `\(written)`: not a file, nor an id found as `\(written).policy` or `policies/\(written).policy`\n",
-                                               "错误：找不到政策 `\(written)`：它不是文件，`\(written).policy` 和 `policies/\(written).policy` 也不存在\n"))
-                return .failure
-            }
-            let loaded = engine.load(path: policyPath)
-            for diagnostic in loaded.diagnostics where diagnostic.severity == .error {
-                Terminal.err.write(Session.render(diagnostic))
-            }
-            guard let plan = loaded.plan else {
-                Terminal.err.write(Session.say("error: the policy `\(policyPath)` has errors; run `policy check \(policyPath)`\n",
-                                               "错误：政策 `\(policyPath)` 有错误，请运行 `policy check \(policyPath)`\n"))
-                return .failure
-            }
+            guard let (_, _, plan) = engine.loadNamed(arguments["--policy"] ?? "") else { return .failure }
             schema = plan.schema
             let evaluator = HouseholdEvaluator(plan: plan, asOf: asOf, explain: arguments.has("--explain"),
                                                maskPersonalData: arguments.has("--mask"), limits: limits, language: Session.language)

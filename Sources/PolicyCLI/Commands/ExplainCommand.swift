@@ -45,17 +45,7 @@ enum ExplainCommand {
         }
         let recordsPath = options.recordsPath
         let engine = PolicyEngine()
-        guard let path = engine.workspace.locatePolicy(written) else {
-            Terminal.err.write(Session.say("error: no policy `\(written)`\n", "错误：找不到政策 `\(written)`\n"))
-            return .failure
-        }
-        let loaded = engine.load(path: path)
-        for diagnostic in loaded.diagnostics where diagnostic.severity == .error { Terminal.err.write(Session.render(diagnostic)) }
-        guard let plan = loaded.plan, let policy = loaded.policy else {
-            Terminal.err.write(Session.say("error: the policy `\(path)` has errors; run `policy check \(path)`\n",
-                                           "错误：政策 `\(path)` 有错误，请运行 `policy check \(path)`\n"))
-            return .failure
-        }
+        guard let (_, loaded, plan) = engine.loadNamed(written), let policy = loaded.policy else { return .failure }
         var records: any RecordSource
         switch EvalCommand.openRecords(recordsPath, format: options.inputFormat, encoding: options.encoding, schema: plan.schema) {
         case .success(let opened): records = opened

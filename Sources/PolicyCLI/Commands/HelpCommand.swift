@@ -14,6 +14,8 @@ enum HelpCommand {
       show      print a policy with everything it inherits, item by item
       diff      what changed between two policies, and whether each change widens or narrows
       impact    whom a change of policy moves: transitions by category, exclusion, township, village
+      report    one self-contained HTML page for a bureau: totals, charts by township and village
+      lsp       a language server for editors (errors as you type, hover, go to definition)
       test      run the tests written in policy files
       fmt       lay policy files out the one canonical way
       new       start a policy that extends another: next year's, or a county's
@@ -36,6 +38,8 @@ enum HelpCommand {
         case "new": Terminal.out.write(NewCommand.help)
         case "diff": Terminal.out.write(DiffCommand.help)
         case "impact": Terminal.out.write(ImpactCommand.help)
+        case "report": Terminal.out.write(ReportCommand.help)
+        case "lsp": Terminal.out.write(LSPCommand.help)
         case "test": Terminal.out.write(TestCommand.help)
         case "fmt": Terminal.out.write(FmtCommand.help)
         case "generate": Terminal.out.write(GenerateCommand.help)
