@@ -109,3 +109,26 @@ struct DiffAndImpactTests {
         #expect(csv.stderr.contains("3,000 households, \(movers) move"), "\(csv.stderr.prefix(300))")
     }
 }
+
+extension DiffAndImpactTests {
+    @Test func anImpactReportShowsTheTransitionsOfPolicyImpact() throws {
+        let folder = try Self.raisedLine()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let records = folder.appendingPathComponent("households.jsonl")
+        try CLI.run(["generate", "--count", "1000", "--seed", "12"]).stdout.write(to: records, atomically: true, encoding: .utf8)
+        let page = folder.appendingPathComponent("impact.html")
+        let report = try CLI.run(["report", "--from", "chongqing/fengdu/2021", "--to", "chongqing/fengdu/2022", "--records", records.path,
+                                  "--as-of", "2021-09-30", "--html", page.path], in: folder)
+        #expect(report.status == 0, "\(report.stderr)")
+        let html = try String(contentsOf: page, encoding: .utf8)
+        let impact = try CLI.run(["impact", "--from", "chongqing/fengdu/2021", "--to", "chongqing/fengdu/2022", "--records", records.path,
+                                  "--as-of", "2021-09-30", "--format", "json"], in: folder)
+        let transitions = try #require((CLI.decode(impact.stdout)?["summary"] as? [String: Any])?["transitions"] as? [String: Int])
+        let moved = try #require(transitions["not_eligible → include"])
+        // The matrix row of `not_eligible` holds, under `include`, the households that moved there.
+        let matrix = try #require(html.range(of: "id=\"table-transitions\"").map { String(html[$0.lowerBound...]) })
+        let row = try #require(matrix.components(separatedBy: "<tr><th scope=\"row\">Not eligible</th>").dropFirst().first)
+        #expect(row.hasPrefix("<td class=\"num\" data-value=\"\(moved)\">"), "\(row.prefix(120))")
+        #expect(html.contains("id=\"total-households\" data-value=\"1000\""))
+    }
+}

@@ -6,6 +6,9 @@ public enum DecisionKind: String, Sendable, CaseIterable {
     case needsData = "needs_data"
     case error
 
+    /// Its place in the order decisions are listed in.
+    public var order: Int { DecisionKind.allCases.firstIndex(of: self) ?? 0 }
+
     /// What a caseworker calls the decision.
     public var chineseLabel: String {
         switch self {

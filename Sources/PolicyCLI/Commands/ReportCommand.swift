@@ -6,6 +6,7 @@ import Interpreter
 enum ReportCommand {
     static let help = """
     USAGE: policy report --policy <file>|<id> --records <file>|- --html <file> [options]
+           policy report --from <old> --to <new> --records <file>|- --html <file> [options]
 
     Evaluates each household record against the policy, as `policy eval`
     does, and writes one HTML page of counts: households by decision, by
@@ -20,9 +21,14 @@ enum ReportCommand {
     decision `error`, in the township and village "(unknown)". The page speaks
     the session's language (`--lang zh` or a Chinese locale: Chinese).
 
+    With `--from OLD --to NEW` it is an impact report: the counts are those
+    under the new policy, and a matrix shows how many households go from each
+    decision under the old policy to each under the new (as `policy impact`).
+
     OPTIONS:
       --policy <file>|<id>     the policy to apply: a file, or an id such as
                                `hebei/laiyuan/2022` (looked for under `policies/`)
+      --from, --to <id>        the policy in force and the one proposed (instead of `--policy`)
       --records <file>|-       household records; `-` reads standard input
       --html <file>            the page to write, whole or not at all: a temporary
                                file beside it replaces it only when the run is done
@@ -49,12 +55,16 @@ enum ReportCommand {
 
     static func run(_ raw: [String]) -> ExitCode {
         let arguments: Arguments
-        switch Arguments.read(raw, valued: RecordOptions.valued.union(["--policy", "--html"]), flags: ["--quiet"], help: help) {
+        switch Arguments.read(raw, valued: RecordOptions.valued.union(["--policy", "--html", "--from", "--to"]), flags: ["--quiet"], help: help) {
         case .read(let read): arguments = read
         case .done(let status): return status
         }
         guard arguments.positional.isEmpty else { return usage("unexpected argument `\(arguments.positional[0])`") }
-        guard let written = arguments["--policy"] else { return usage("`--policy <file>` is required") }
+        let impact = arguments["--from"] != nil || arguments["--to"] != nil
+        if impact, arguments["--from"] == nil || arguments["--to"] == nil || arguments["--policy"] != nil {
+            return usage("an impact report takes `--from` and `--to`, and no `--policy`")
+        }
+        guard let written = impact ? arguments["--to"] : arguments["--policy"] else { return usage("`--policy <file>` is required") }
         guard let htmlPath = arguments["--html"] else { return usage("`--html <file>` is required: the page to write") }
         guard arguments["--records"] != nil else { return usage("`--records <file>` is required (`-` for standard input)") }
         let options: RecordOptions
@@ -70,6 +80,13 @@ enum ReportCommand {
         guard let (_, loaded, plan) = engine.loadNamed(written) else { return .failure }
         let limits = JSONLimits.default
         let evaluator = HouseholdEvaluator(plan: plan, asOf: asOf, limits: limits, language: Session.language)
+        // For an impact report, the policy in force, evaluated beside the new one.
+        var inForce: HouseholdEvaluator?
+        if impact, let fromWritten = arguments["--from"] {
+            guard let (_, _, fromPlan) = engine.loadNamed(fromWritten) else { return .failure }
+            inForce = HouseholdEvaluator(plan: fromPlan, asOf: asOf, limits: limits, language: Session.language)
+        }
+        let previous = inForce
 
         var records: any RecordSource
         switch EvalCommand.openRecords(recordsPath, format: options.inputFormat, encoding: options.encoding, schema: plan.schema,
@@ -92,6 +109,7 @@ enum ReportCommand {
         // household id used twice is an error for the later record), keeping
         // only the counts: each batch's results are counted and let go.
         var counts = ReportCounts()
+        var transitions: [TransitionKey: Int] = [:]
         let started = Date()
         let pipeline = EvaluationPipeline(threads: options.threads)
         pipeline.run(&records, work: { raw, firstLineOfID in
@@ -99,9 +117,11 @@ enum ReportCommand {
             let result = evaluator.evaluate(parsed, firstLineOfID: firstLineOfID)
             // A record that could not be read has no JSON: its place is unknown.
             let place = ReportCounts.place(of: parsed)
-            return (result.id, Counted(result: result, township: place.township, village: place.village))
+            let before = previous?.evaluate(parsed, firstLineOfID: firstLineOfID).decision
+            return (result.id, Counted(result: result, township: place.township, village: place.village, previous: before))
         }, emit: { counted in
             counts.add(counted.result, township: counted.township, village: counted.village)
+            if let before = counted.previous { transitions[TransitionKey(from: before, to: counted.result.decision), default: 0] += 1 }
         })
         if let arrayRecords = records as? JSONArrayRecordSource, let problem = arrayRecords.structureError {
             page.discard()
@@ -114,7 +134,11 @@ enum ReportCommand {
         let metadata = HTMLReport.Metadata(policyID: plan.metadata.id, title: plan.metadata.title, asOf: asOf,
                                            records: recordsPath == "-" ? Session.say("standard input", "标准输入") : recordsPath,
                                            generated: generatedAt())
-        page.terminal.write(HTMLReport.render(counts, metadata: metadata, labels: labels, language: Session.language))
+        let matrix: [HTMLReport.Transition]? = impact
+            ? transitions.sorted { ($0.key.from.order, $0.key.to.order) < ($1.key.from.order, $1.key.to.order) }
+                .map { (from: $0.key.from.rawValue, to: $0.key.to.rawValue, count: $0.value) }
+            : nil
+        page.terminal.write(HTMLReport.render(counts, metadata: metadata, labels: labels, language: Session.language, transitions: matrix))
         do {
             try page.commit()
         } catch {
@@ -130,11 +154,19 @@ enum ReportCommand {
         return errors > 0 ? .recordErrors : .success
     }
 
+    /// A decision under the old policy and under the new.
+    struct TransitionKey: Hashable {
+        let from: DecisionKind
+        let to: DecisionKind
+    }
+
     /// What a worker thread hands back for one household: its result and its place.
     struct Counted: Sendable {
         let result: HouseholdResult
         let township: String?
         let village: String?
+        /// Its decision under the policy in force, for an impact report.
+        var previous: DecisionKind? = nil
     }
 
     /// The local time now, `2021-09-30 14:05`.
