@@ -1,3 +1,4 @@
+import Foundation
 /// Reads a line of JSON straight into a record of the schema, without a JSON
 /// tree, for the common case: well-formed JSON, keys the schema knows, each
 /// once, values of the right type, required fields given. On anything else
@@ -32,21 +33,42 @@ struct FastRecordDecoder: Sendable {
     }
 
     final class RecordTable: Sendable {
-        let lookup: [String: Int]
+        /// The names of the fields, by slot, as bytes: a key is matched in the
+        /// line itself, with no `String` made and no hashing.
+        let names: ByteNames
         let fields: [FieldTable]
         let required: [Int]
 
-        init(lookup: [String: Int], fields: [FieldTable], required: [Int]) {
-            self.lookup = lookup
+        init(names: [String], fields: [FieldTable], required: [Int]) {
+            self.names = ByteNames(names)
             self.fields = fields
             self.required = required
+        }
+    }
+
+    /// Names to match against bytes: the index of the first name equal to
+    /// them. A table holds a few dozen names at most, so a scan that
+    /// compares lengths first is quicker than making a string to hash.
+    struct ByteNames: Sendable {
+        let names: [[UInt8]]
+
+        init(_ names: [String]) { self.names = names.map { Array($0.utf8) } }
+
+        func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+            for (index, name) in names.enumerated() where name.count == bytes.count {
+                let equal = name.withUnsafeBufferPointer { candidate in
+                    candidate.isEmpty || memcmp(candidate.baseAddress!, bytes.baseAddress!, candidate.count) == 0
+                }
+                if equal { return index }
+            }
+            return nil
         }
     }
 
     final class Tables: Sendable {
         let records: [RecordTable]
         /// Member names of each enumeration (labels and aliases are left to the general path).
-        let members: [[String: Int]]
+        let members: [ByteNames]
         let root: Int
         let idSlot: Int?
 
@@ -70,16 +92,11 @@ struct FastRecordDecoder: Sendable {
                 }
             }
             records = schema.records.map { record in
-                var lookup: [String: Int] = [:]
-                for field in record.fields { lookup[field.name] = field.slot }
-                return RecordTable(lookup: lookup, fields: record.fields.map { table($0, $0.type, isList: false) },
-                                   required: record.fields.filter(\.required).map(\.slot))
+                // Slots are the positions of the fields (`Schema` numbers them so).
+                RecordTable(names: record.fields.map(\.name), fields: record.fields.map { table($0, $0.type, isList: false) },
+                            required: record.fields.filter(\.required).map(\.slot))
             }
-            members = schema.enumerations.map { enumeration in
-                var names: [String: Int] = [:]
-                for (index, member) in enumeration.members.enumerated() where names[member.name] == nil { names[member.name] = index }
-                return names
-            }
+            members = schema.enumerations.map { ByteNames($0.members.map(\.name)) }
             root = schema.root
             idSlot = schema.rootRecord.fields.first { $0.name == "id" && $0.type == .text }?.slot
         }
@@ -119,6 +136,23 @@ struct FastRecordDecoder: Sendable {
             guard current == byte else { return false }
             position += 1
             return true
+        }
+
+        /// The bytes of a string without escapes or control characters, not
+        /// checked as UTF-8 (for matching against known names, which are).
+        mutating func rawString() -> UnsafeBufferPointer<UInt8>? {
+            guard consume(0x22) else { return nil }
+            let start = position
+            while position < bytes.count {
+                let byte = bytes[position]
+                if byte == 0x22 {
+                    position += 1
+                    return UnsafeBufferPointer(rebasing: bytes[start..<(position - 1)])
+                }
+                if byte == 0x5C || byte < 0x20 || position - start >= limits.maxStringBytes { return nil }
+                position += 1
+            }
+            return nil
         }
 
         /// A string without escapes or control characters, as valid UTF-8.
@@ -180,7 +214,7 @@ struct FastRecordDecoder: Sendable {
                 position += 1
             } else {
                 while true {
-                    guard let key = string(), let slot = table.lookup[key], !seen[slot], consume(0x3A) else { return nil }
+                    guard let key = rawString(), let slot = table.names.index(of: key), !seen[slot], consume(0x3A) else { return nil }
                     seen[slot] = true
                     let field = table.fields[slot]
                     guard let value = field.isList ? list(field) : value(field) else { return nil }
@@ -234,7 +268,7 @@ struct FastRecordDecoder: Sendable {
                 if let bounds = field.bounds, !bounds.contains(parsed.value) { return nil }
                 return .number(parsed.value)
             case .enumeration:
-                guard let text = string(), let member = tables.members[field.index][text] else { return nil }
+                guard let text = rawString(), let member = tables.members[field.index].index(of: text) else { return nil }
                 return .enumeration(member)
             case .record:
                 return record(field.index)
