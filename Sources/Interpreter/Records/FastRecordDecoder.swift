@@ -177,7 +177,7 @@ struct FastRecordDecoder: Sendable {
         }
 
         /// A number as JSON writes it, without an exponent: `-12.50`.
-        mutating func numberText() -> String? {
+        mutating func numberBytes() -> UnsafeBufferPointer<UInt8>? {
             skipSpace()
             let start = position
             if current == 0x2D { position += 1 }
@@ -192,7 +192,7 @@ struct FastRecordDecoder: Sendable {
                 guard position > fractionStart else { return nil }
             }
             if let byte = current, byte == 0x65 || byte == 0x45 { return nil }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+            return UnsafeBufferPointer(rebasing: bytes[start..<position])
         }
 
         mutating func literal(_ word: StaticString) -> Bool {
@@ -259,10 +259,11 @@ struct FastRecordDecoder: Sendable {
                 if literal("false") { return .bool(false) }
                 return nil
             case .date:
-                guard let text = string(), let date = CivilDate.parse(text) else { return nil }
+                guard let text = rawString(), let date = CivilDate.parse(utf8: text) else { return nil }
                 return .date(date)
             case .number:
-                guard let text = numberText(), case .success(let parsed) = Rational.parseDecimal(text) else { return nil }
+                // Read from the bytes; a number too long for that is left to the general path.
+                guard let text = numberBytes(), let parsed = Rational.parsePlainDecimal(utf8: text) else { return nil }
                 if field.isMoney, parsed.decimalPlaces > 2 { return nil }
                 if field.isInteger, !parsed.value.isInteger { return nil }
                 if let bounds = field.bounds, !bounds.contains(parsed.value) { return nil }

@@ -81,8 +81,13 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// real date in years 0001...9999. No other separators, no missing zeros
     /// (`2021-6-30`), no surrounding spaces, no time part; nil otherwise.
     public static func parse(_ text: some StringProtocol) -> CivilDate? {
+        parse(utf8: text.utf8)
+    }
+
+    /// `YYYY-MM-DD` from its bytes, as `parse` reads it.
+    public static func parse(utf8 bytes: some Sequence<UInt8>) -> CivilDate? {
         var year = 0, month = 0, day = 0, index = 0
-        for byte in text.utf8 {
+        for byte in bytes {
             // Also keeps the accumulators below 10^4: no overflow.
             guard index < 10 else { return nil }
             if index == 4 || index == 7 {

@@ -389,6 +389,12 @@ public struct Rational: Hashable, Comparable, Sendable, CustomStringConvertible 
         parseDecimal(text, lenient: true).map { $0.value }
     }
 
+    /// A plain decimal (`-12.50`, at most 18 digits) read from its bytes, as
+    /// `parseDecimal` would read it; nil for anything else (then ask `parseDecimal`).
+    public static func parsePlainDecimal(utf8 bytes: some Sequence<UInt8>) -> ParsedDecimal? {
+        parsePlain(bytes)
+    }
+
     /// `parse` or `parseLenient`, also reporting the written decimal places.
     public static func parseDecimal(
         _ text: some StringProtocol, lenient: Bool = false
