@@ -34,7 +34,7 @@ case "--version":
     Terminal.out.write("policy \(HelpCommand.version)\n")
     status = .success
 case let other?:
-    Terminal.err.write("error: unknown command `\(other)`\n\n" + HelpCommand.overview)
+    Terminal.err.write(Session.say("error: unknown command `\(other)`\n\n", "错误：没有命令 `\(other)`\n\n") + HelpCommand.overview)
     status = .usage
 }
 Terminal.out.flush()
