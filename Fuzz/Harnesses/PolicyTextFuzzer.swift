@@ -62,7 +62,7 @@ private func checkByKind(_ file: PolicyFile, syntax: [Diagnostic], source: Sourc
         guard file.header != nil else { return }
         let (resolved, resolution) = engine.resolve(file, path: inputPath)
         FuzzSupport.checkDiagnostics(resolution, source: source)
-        guard let schemaID = resolved.schemaID, let schemaPath = engine.workspace.findSchema(schemaID, near: inputPath) else { return }
+        guard let schemaID = resolved.schemaID, let schemaPath = engine.workspace.findSchema(schemaID, near: inputPath).path else { return }
         let (loadedSchema, _) = engine.loadSchema(at: schemaPath)
         guard let schema = loadedSchema else { return }
         var calendar: WorkingCalendar?
