@@ -84,12 +84,12 @@ private func drain(_ records: inout some RecordSource) {
         }
         let decoded = RecordDecoder(schema: schema, lenient: parsed.lenient).decode(json)
         for diagnostic in decoded.errors + decoded.warnings { _ = DiagnosticRenderer.render(diagnostic) }
-        if let record = decoded.record { _ = HouseholdEvaluator.region(of: record, schema) }
+        if let record = decoded.record { _ = HouseholdEvaluator.region(of: record, HouseholdEvaluator.RegionSlots(schema)) }
         if let fast {
             let line = String(decoding: raw.unparsed ?? [], as: UTF8.self)
             guard let general = decoded.record, decoded.errors.isEmpty else {
                 FuzzSupport.fail("the fast decoder read a record the general path refuses",
-                                 line + "\n" + decoded.errors.map(DiagnosticRenderer.render).joined())
+                                 line + "\n" + DiagnosticRenderer.render(decoded.errors))
             }
             if general != fast.record { FuzzSupport.fail("fast and general decoders read different records", line) }
             if fast.id != decoded.id { FuzzSupport.fail("fast and general decoders read different ids: \(String(describing: fast.id)) vs \(String(describing: decoded.id))", line) }
