@@ -8,6 +8,9 @@ public struct PolicyEngine: Sendable {
     /// Files already read and parsed, so that a schema, a calendar or a base
     /// policy read by many policies is parsed once (a changed file is read again).
     private let parsed = ParseCache()
+    /// Source documents, normalized for the quotation check, by file: every
+    /// policy that cites a document searches the same normalized text.
+    private let documents = DocumentCache()
 
     public init(workspace: Workspace = Workspace()) {
         self.workspace = workspace
@@ -22,6 +25,16 @@ public struct PolicyEngine: Sendable {
         public var tests: [CheckedTest] = []
         /// The checked policy the plan was made from (labels, citations, conditions).
         public var policy: CheckedPolicy?
+    }
+
+    /// A source document named near a policy, normalized for the quotation check, read once.
+    func normalizedDocument(_ name: String, near path: String) -> [UInt8]? {
+        guard let file = workspace.sourceDocumentPath(name, near: path) else { return nil }
+        if let cached = documents.get(file) { return cached }
+        guard let data = FileManager.default.contents(atPath: file) else { return nil }
+        let normalized = Array(ProvenanceCheck.normalize(String(decoding: data, as: UTF8.self)).utf8)
+        documents.set(file, normalized)
+        return normalized
     }
 
     /// Parses and checks a schema file.
@@ -62,7 +75,7 @@ public struct PolicyEngine: Sendable {
             if syntax.hasErrors { return syntax }
             let id = file.header?.id.description ?? path
             return CalendarBuilder.build(id: id, files: [file]).diagnostics
-                + ProvenanceCheck.check(file) { workspace.sourceDocument($0, near: path) }
+                + ProvenanceCheck.check(file, normalizedDocument: { normalizedDocument($0, near: path) })
         case .policy, nil:
             // Names, types and units are checked in what did parse, so one run
             // reports a syntax error and a unit mismatch together.
@@ -197,7 +210,7 @@ public struct PolicyEngine: Sendable {
         }
         let (policy, diagnostics) = Checker.check(resolved, schema: schema, calendar: calendar,
                                                   calendarDeclared: resolved.calendarID != nil, afterSyntaxErrors: afterSyntaxErrors)
-        let provenance = ProvenanceCheck.check(file) { workspace.sourceDocument($0, near: path) }
+        let provenance = ProvenanceCheck.check(file, normalizedDocument: { normalizedDocument($0, near: path) })
         let all = resolution + schemaDiagnostics + calendarDiagnostics + diagnostics + provenance
         // A quote not found in its source is reported but does not stop evaluation.
         return ((resolution + calendarDiagnostics).hasErrors ? nil : policy, all)
@@ -238,4 +251,22 @@ final class ParseCache: @unchecked Sendable {
 /// Diagnostics gathered by a closure that cannot return them.
 final class DiagnosticList {
     var items: [Diagnostic] = []
+}
+
+/// Normalized source documents by path, for the life of one engine.
+final class DocumentCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: [UInt8]] = [:]
+
+    func get(_ path: String) -> [UInt8]? {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries[path]
+    }
+
+    func set(_ path: String, _ text: [UInt8]) {
+        lock.lock()
+        defer { lock.unlock() }
+        entries[path] = text
+    }
 }

@@ -212,13 +212,16 @@ public struct Workspace: Sendable {
 
     /// The text of a source document named in a policy, if found under `sources/`.
     public func sourceDocument(_ name: String, near path: String) -> String? {
+        sourceDocumentPath(name, near: path).flatMap { FileManager.default.contents(atPath: $0) }.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The file of a source document named in a policy, if found under `sources/` inside the policies root.
+    public func sourceDocumentPath(_ name: String, near path: String) -> String? {
         guard !name.contains(".."), !name.hasPrefix("/") else { return nil }
         for root in roots(for: path) {
             let candidate = Workspace.join(root, "sources/\(name)")
             guard FileManager.default.fileExists(atPath: candidate), confine(candidate, near: path).path != nil else { continue }
-            if let data = FileManager.default.contents(atPath: candidate) {
-                return String(decoding: data, as: UTF8.self)
-            }
+            return candidate
         }
         return nil
     }

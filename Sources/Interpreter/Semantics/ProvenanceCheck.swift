@@ -8,6 +8,11 @@ enum ProvenanceCheck {
     /// `document(name)` returns the text of a source document, or nil if it is
     /// not available (then quotes from it are not verified, and a warning says so).
     static func check(_ file: PolicyFile, document: (String) -> String?) -> [Diagnostic] {
+        check(file, normalizedDocument: { document($0).map { Array(normalize($0).utf8) } })
+    }
+
+    /// The same, given the documents already normalized (as `normalize` makes them, in UTF-8).
+    static func check(_ file: PolicyFile, normalizedDocument document: (String) -> [UInt8]?) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         var missingDocuments: Set<String> = []
         let defaultDocument = file.header?.document?.value
@@ -24,7 +29,7 @@ enum ProvenanceCheck {
             if let cached = texts[name] {
                 text = cached
             } else if let loaded = document(name) {
-                text = Array(normalize(loaded).utf8)
+                text = loaded
                 texts[name] = text
             } else {
                 if missingDocuments.insert(name).inserted {
