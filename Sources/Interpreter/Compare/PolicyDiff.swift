@@ -222,6 +222,10 @@ public struct PolicyDiff: Sendable {
         let comparison: TypedBinary
         let value: Rational
         let unit: String
+        /// The parameter that sets the threshold (nil for a number written in the rule).
+        let parameter: String?
+        /// The threshold as shown: `6000 yuan/person/year`.
+        let text: String
         /// Under an odd number of `not`: the condition holds when the comparison does not.
         let negated: Bool
     }
@@ -231,7 +235,8 @@ public struct PolicyDiff: Sendable {
     /// the same way and only thresholds moved, the direction and an example
     /// follow from the moved threshold; otherwise it cannot be told.
     static func direction(_ old: TypedExpr, _ oldSide: Side, _ new: TypedExpr, _ newSide: Side) -> (Direction?, Example?) {
-        let before = thresholds(in: old, oldSide), after = thresholds(in: new, newSide)
+        let before = thresholds(in: old, policy: oldSide.policy, plan: oldSide.plan)
+        let after = thresholds(in: new, policy: newSide.policy, plan: newSide.plan)
         guard before.count == after.count, !before.isEmpty else { return (.neither, nil) }
         var direction: Direction?
         var example: Example?
@@ -268,47 +273,51 @@ public struct PolicyDiff: Sendable {
 
     /// Comparisons of a named household value with a parameter or a constant,
     /// in the condition and the `let` values it reads, in order.
-    static func thresholds(in expression: TypedExpr, _ side: Side) -> [Threshold] {
+    static func thresholds(in expression: TypedExpr, policy: CheckedPolicy, plan: Plan) -> [Threshold] {
         var found: [Threshold] = []
         var visited: Set<Int> = []
-        let formatter = ValueFormatter(schema: side.plan.schema)
+        let formatter = ValueFormatter(schema: plan.schema)
         func subject(_ expression: TypedExpr) -> String? {
             switch expression.kind {
-            case .derived(let index): return index < side.policy.derived.count ? side.policy.derived[index].name : nil
+            case .derived(let index): return index < policy.derived.count ? policy.derived[index].name : nil
             case .path(.root, let steps): return steps.map(\.name).joined(separator: ".")
             case .otherwise(let primary, _): return subject(primary)
             default: return nil
             }
         }
-        func bound(_ expression: TypedExpr) -> (Rational, String)? {
+        func bound(_ expression: TypedExpr) -> (value: Rational, unit: String, parameter: String?, text: String)? {
             let value: Value
+            var parameter: String?
             switch expression.kind {
             case .parameter(let index):
-                guard index < side.plan.parameters.count else { return nil }
-                value = side.plan.parameters[index].value
+                guard index < plan.parameters.count else { return nil }
+                value = plan.parameters[index].value
+                parameter = plan.parameters[index].name
             case .constant(let constant): value = constant
             default: return nil
             }
             guard case .number(let number) = value else { return nil }
             let text = formatter.text(value, expression.type)
             let unit = text.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
-            return (number, unit)
+            return (number, unit, parameter, text)
         }
         func walk(_ expression: TypedExpr, negated: Bool) {
             switch expression.kind {
             case .binary(let op, let left, let right) where [.less, .lessEqual, .greater, .greaterEqual].contains(op):
-                if let name = subject(left), let (value, unit) = bound(right) {
-                    found.append(Threshold(subject: name, comparison: op, value: value, unit: unit, negated: negated))
-                } else if let name = subject(right), let (value, unit) = bound(left) {
-                    found.append(Threshold(subject: name, comparison: mirrored(op), value: value, unit: unit, negated: negated))
+                if let name = subject(left), let limit = bound(right) {
+                    found.append(Threshold(subject: name, comparison: op, value: limit.value, unit: limit.unit,
+                                           parameter: limit.parameter, text: limit.text, negated: negated))
+                } else if let name = subject(right), let limit = bound(left) {
+                    found.append(Threshold(subject: name, comparison: mirrored(op), value: limit.value, unit: limit.unit,
+                                           parameter: limit.parameter, text: limit.text, negated: negated))
                 } else {
                     walk(left, negated: negated)
                     walk(right, negated: negated)
                 }
             case .unary(.not, let operand): walk(operand, negated: !negated)
             case .derived(let index):
-                guard visited.insert(index).inserted, index < side.policy.derived.count else { return }
-                walk(side.policy.derived[index].expression, negated: negated)
+                guard visited.insert(index).inserted, index < policy.derived.count else { return }
+                walk(policy.derived[index].expression, negated: negated)
             default:
                 children(of: expression).forEach { walk($0, negated: negated) }
             }

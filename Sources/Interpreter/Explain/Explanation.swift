@@ -179,100 +179,23 @@ public struct Explanation: Sendable {
     // MARK: - Thresholds
 
     /// The comparisons of a condition (and of the `let` values it reads)
-    /// between a value of the household and a parameter or constant, each
-    /// told with the value that would turn it.
+    /// between a value of the household and a parameter or constant (found as
+    /// `policy diff` finds them), each told with the value that would turn it.
     func thresholds(of condition: TypedExpr, _ trace: [String: TraceEntry]) -> [String] {
-        var found: [String] = []
-        var visited: Set<Int> = []
-        func walk(_ expression: TypedExpr, depth: Int) {
-            guard depth < 6, found.count < 4 else { return }
-            switch expression.kind {
-            case .binary(let op, let left, let right):
-                if let comparison = Comparison(op), let text = describe(comparison, left, right, trace) {
-                    found.append(text)
-                    return
-                }
-                walk(left, depth: depth + 1)
-                walk(right, depth: depth + 1)
-            case .unary(_, let operand): walk(operand, depth: depth + 1)
-            case .otherwise(let primary, let fallback):
-                walk(primary, depth: depth + 1)
-                walk(fallback, depth: depth + 1)
-            case .conditional(let test, let then, let otherwise):
-                walk(test, depth: depth + 1)
-                walk(then, depth: depth + 1)
-                walk(otherwise, depth: depth + 1)
-            case .derived(let index):
-                guard visited.insert(index).inserted, index < policy.derived.count else { return }
-                walk(policy.derived[index].expression, depth: depth + 1)
-            default:
-                return
-            }
-        }
-        walk(condition, depth: 0)
-        return found
-    }
-
-    enum Comparison {
-        case less, lessEqual, greater, greaterEqual
-
-        init?(_ op: TypedBinary) {
-            switch op {
-            case .less: self = .less
-            case .lessEqual: self = .lessEqual
-            case .greater: self = .greater
-            case .greaterEqual: self = .greaterEqual
-            default: return nil
-            }
-        }
-
-        var symbol: String {
-            switch self {
-            case .less: return "<"
-            case .lessEqual: return "≤"
-            case .greater: return ">"
-            case .greaterEqual: return "≥"
-            }
-        }
-
-        /// The comparison with its sides swapped: `a < b` is `b > a`.
-        var mirrored: Comparison {
-            switch self {
-            case .less: return .greater
-            case .lessEqual: return .greaterEqual
-            case .greater: return .less
-            case .greaterEqual: return .lessEqual
-            }
-        }
-
-        func holds(_ left: Rational, _ right: Rational) -> Bool {
-            switch self {
-            case .less: return left < right
-            case .lessEqual: return left <= right
-            case .greater: return left > right
-            case .greaterEqual: return left >= right
-            }
-        }
+        PolicyDiff.thresholds(in: condition, policy: policy, plan: plan).prefix(4).compactMap { describe($0, trace) }
     }
 
     /// `net_per_capita` 4,500 元/人/年 < `monitoring_line` 6,000 元/人/年: holds; at 6,000 or more it would not.
-    func describe(_ comparison: Comparison, _ left: TypedExpr, _ right: TypedExpr, _ trace: [String: TraceEntry]) -> String? {
-        var comparison = comparison
-        var household = left, threshold = right
-        if sideName(left) == nil || isHouseholdSide(right) {
-            (household, threshold) = (right, left)
-            comparison = comparison.mirrored
-        }
-        guard let name = sideName(household), isHouseholdSide(household), let limit = thresholdValue(threshold) else { return nil }
-        guard let shown = value(of: name, trace), let amount = Explanation.number(in: shown), let bound = Explanation.number(in: limit.text) else {
-            return nil
-        }
-        let holds = comparison.holds(amount, bound)
+    func describe(_ threshold: PolicyDiff.Threshold, _ trace: [String: TraceEntry]) -> String? {
+        let name = threshold.subject
+        guard let shown = value(of: name, trace), let amount = Explanation.number(in: shown) else { return nil }
+        let holds = PolicyDiff.holds(threshold.comparison, amount, threshold.value)
         let say = language.pick
-        let statement = "`\(name)` \(readable(shown)) \(comparison.symbol) \(limit.name.map { "`\($0)` " } ?? "")\(readable(limit.text))"
-        let bounds = readable(limit.text)
+        let symbols: [TypedBinary: String] = [.less: "<", .lessEqual: "≤", .greater: ">", .greaterEqual: "≥"]
+        let bounds = readable(threshold.text)
+        let statement = "`\(name)` \(readable(shown)) \(symbols[threshold.comparison] ?? "?") \(threshold.parameter.map { "`\($0)` " } ?? "")\(bounds)"
         let change: String
-        switch (comparison, holds) {
+        switch (threshold.comparison, holds) {
         case (.less, true): change = say("it would not at \(bounds) or more", "达到 \(bounds) 及以上时不再成立")
         case (.lessEqual, true): change = say("it would not above \(bounds)", "超过 \(bounds) 时不再成立")
         case (.greater, true): change = say("it would not at \(bounds) or less", "不超过 \(bounds) 时不再成立")
@@ -281,41 +204,9 @@ public struct Explanation: Sendable {
         case (.lessEqual, false): change = say("it would at \(bounds) or less", "不超过 \(bounds) 时成立")
         case (.greater, false): change = say("it would above \(bounds)", "超过 \(bounds) 时成立")
         case (.greaterEqual, false): change = say("it would at \(bounds) or more", "达到 \(bounds) 及以上时成立")
-        }
-        return say("Threshold: ", "门槛：") + statement + say(holds ? ": holds; " : ": does not hold; ", holds ? "，成立；" : "，不成立；") + change
-    }
-
-    /// The name a side reads: a `let` value or a field of the household.
-    func sideName(_ expression: TypedExpr) -> String? {
-        switch expression.kind {
-        case .derived(let index): return index < policy.derived.count ? policy.derived[index].name : nil
-        case .path(.root, let steps): return steps.map(\.name).joined(separator: ".")
-        case .otherwise(let primary, _): return sideName(primary)
         default: return nil
         }
-    }
-
-    func isHouseholdSide(_ expression: TypedExpr) -> Bool {
-        switch expression.kind {
-        case .derived, .path(.root, _): return true
-        case .otherwise(let primary, _): return isHouseholdSide(primary)
-        default: return false
-        }
-    }
-
-    /// A parameter (its name and value) or a constant, as text.
-    func thresholdValue(_ expression: TypedExpr) -> (name: String?, text: String)? {
-        let formatter = ValueFormatter(schema: plan.schema)
-        switch expression.kind {
-        case .parameter(let index):
-            guard index < plan.parameters.count else { return nil }
-            let parameter = plan.parameters[index]
-            return (parameter.name, formatter.text(parameter.value, expression.type))
-        case .constant(let value):
-            return (nil, formatter.text(value, expression.type))
-        default:
-            return nil
-        }
+        return say("Threshold: ", "门槛：") + statement + say(holds ? ": holds; " : ": does not hold; ", holds ? "，成立；" : "，不成立；") + change
     }
 
     /// What the trace shows for a name: a `let`'s outcome, or an input some rule read.
