@@ -15,6 +15,8 @@ public struct HouseholdEvaluator: Sendable {
     private let evaluator: Evaluator
     private let fastDecoder: FastRecordDecoder
     private let regionSlots: RegionSlots?
+    /// The compiled evaluation, for results without trace or masking.
+    private let lane: CompiledLane?
     /// First line of each household id, to refuse duplicates in one input.
     private var seenIDs = DuplicateIDs()
 
@@ -31,6 +33,36 @@ public struct HouseholdEvaluator: Sendable {
         self.evaluator = evaluator
         self.fastDecoder = FastRecordDecoder(schema: plan.schema, limits: limits)
         self.regionSlots = RegionSlots(plan.schema)
+        self.lane = explain || maskPersonalData ? nil : CompiledLane(plan: plan, asOf: asOf, limits: limits)
+    }
+
+    /// Whether results can come from the compiled evaluation (the plan compiles, no trace, no masking).
+    public var isCompiled: Bool { lane != nil }
+
+    /// One record's result as its line of JSON Lines or CSV, with the id it
+    /// read and the decision; the bytes are those `ResultWriter.line` writes
+    /// for `evaluate`'s result. Safe to call from several threads at once.
+    public func evaluateLine(_ unparsed: RawRecord, firstLineOfID: Int?, format: ResultWriter.LineFormat)
+        -> (id: String?, output: [UInt8], decision: DecisionKind) {
+        if format == .jsonl, firstLineOfID == nil, let lane, let bytes = unparsed.unparsed, unparsed.errors.isEmpty,
+           unparsed.warnings.isEmpty, let compiled = lane.evaluate(bytes, lineNumber: unparsed.line) {
+            return compiled
+        }
+        let result = evaluate(unparsed, firstLineOfID: firstLineOfID)
+        return (result.id, Array(ResultWriter.line(result, format).utf8), result.decision)
+    }
+
+    /// The general path alone, for tests that compare it with the compiled one.
+    public func evaluateLineByGeneralPath(_ unparsed: RawRecord, firstLineOfID: Int?, format: ResultWriter.LineFormat)
+        -> (id: String?, output: [UInt8], decision: DecisionKind) {
+        let result = evaluate(unparsed, firstLineOfID: firstLineOfID)
+        return (result.id, Array(ResultWriter.line(result, format).utf8), result.decision)
+    }
+
+    /// Whether the compiled evaluation decides this record (rather than leaving it to the general path).
+    public func isDecidedCompiled(_ unparsed: RawRecord) -> Bool {
+        guard let lane, let bytes = unparsed.unparsed, unparsed.errors.isEmpty, unparsed.warnings.isEmpty else { return false }
+        return lane.evaluate(bytes, lineNumber: unparsed.line) != nil
     }
 
     /// Evaluates the next record of an input (refusing an id already used in it).

@@ -24,6 +24,13 @@ final class Terminal: @unchecked Sendable {
         if buffer.count >= limit { flushLocked() }
     }
 
+    func write(_ bytes: [UInt8]) {
+        lock.lock()
+        defer { lock.unlock() }
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= limit { flushLocked() }
+    }
+
     func flush() {
         lock.lock()
         defer { lock.unlock() }

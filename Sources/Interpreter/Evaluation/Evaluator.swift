@@ -257,18 +257,11 @@ public struct Evaluator: Sendable {
         case .notEqual: return a != b
         default: break
         }
-        let ordering: Int
         switch (a, b) {
-        case (.number(let x), .number(let y)): ordering = x < y ? -1 : (x == y ? 0 : 1)
-        case (.date(let x), .date(let y)): ordering = x < y ? -1 : (x == y ? 0 : 1)
-        case (.duration(let x), .duration(let y)): ordering = x < y ? -1 : (x == y ? 0 : 1)
+        case (.number(let x), .number(let y)): return op.orders(x, y)
+        case (.date(let x), .date(let y)): return op.orders(x, y)
+        case (.duration(let x), .duration(let y)): return op.orders(x, y)
         default: return false
-        }
-        switch op {
-        case .less: return ordering < 0
-        case .lessEqual: return ordering <= 0
-        case .greater: return ordering > 0
-        default: return ordering >= 0
         }
     }
 

@@ -120,7 +120,22 @@ public struct TraceInput: Sendable {
     public let type: ValueType
 }
 
-public enum ComparisonOperator: Sendable { case equal, notEqual, less, lessEqual, greater, greaterEqual }
+public enum ComparisonOperator: Sendable {
+    case equal, notEqual, less, lessEqual, greater, greaterEqual
+
+    /// Whether `x op y` holds, for an ordering operator (`equal` and `notEqual` too).
+    @inline(__always)
+    func orders<T: Comparable>(_ x: T, _ y: T) -> Bool {
+        switch self {
+        case .equal: return x == y
+        case .notEqual: return x != y
+        case .less: return x < y
+        case .lessEqual: return x <= y
+        case .greater: return x > y
+        case .greaterEqual: return x >= y
+        }
+    }
+}
 
 public enum ArithmeticOperator: Sendable { case add, subtract, multiply, divide }
 

@@ -252,8 +252,23 @@ struct FastRecordDecoder: Sendable {
         mutating func value(_ field: FieldTable) -> Value? {
             if literal("null") { return .absent }
             switch field.kind {
-            case .text:
-                return string().map { .text($0) }
+            case .text: return string().map { .text($0) }
+            case .record: return record(field.index)
+            case .unsupported: return nil
+            case .bool, .date, .number, .enumeration:
+                switch scalar(field) {
+                case .bool(let truth)?: return .bool(truth)
+                case .date(let date)?: return .date(date)
+                case .number(let number)?: return .number(number)
+                case .enumeration(let member)?: return .enumeration(member)
+                default: return nil
+                }
+            }
+        }
+
+        /// A value of a field of kind bool, date, number or enumeration.
+        mutating func scalar(_ field: FieldTable) -> SlotValue? {
+            switch field.kind {
             case .bool:
                 if literal("true") { return .bool(true) }
                 if literal("false") { return .bool(false) }
@@ -271,9 +286,7 @@ struct FastRecordDecoder: Sendable {
             case .enumeration:
                 guard let text = rawString(), let member = tables.members[field.index].index(of: text) else { return nil }
                 return .enumeration(member)
-            case .record:
-                return record(field.index)
-            case .unsupported:
+            case .text, .record, .unsupported:
                 return nil
             }
         }

@@ -102,6 +102,8 @@ enum EvalCommand {
 
         let engine = PolicyEngine()
         let evaluate: @Sendable (RawRecord, Int?) -> HouseholdResult
+        /// A result as its line of JSON Lines or CSV, with its id and decision.
+        var evaluateLine: (@Sendable (RawRecord, Int?, ResultWriter.LineFormat) -> (id: String?, output: [UInt8], decision: DecisionKind))?
         let schema: Schema
         if let folder = arguments["--policies"] {
             let (plans, diagnostics) = engine.loadAll(in: folder)
@@ -131,6 +133,7 @@ enum EvalCommand {
             let evaluator = HouseholdEvaluator(plan: plan, asOf: asOf, explain: arguments.has("--explain"),
                                                maskPersonalData: arguments.has("--mask"), limits: limits, language: Session.language)
             evaluate = { evaluator.evaluate($0, firstLineOfID: $1) }
+            evaluateLine = { evaluator.evaluateLine($0, firstLineOfID: $1, format: $2) }
         }
 
         var records: any RecordSource
@@ -166,9 +169,13 @@ enum EvalCommand {
                                      recordsPath: recordsPath, format: inputFormat, language: Session.language)
         if let lineFormat = ResultWriter.LineFormat(outputFormat) {
             // Each result is written out on the thread that evaluated it.
-            pipeline.run(&records, work: { raw, first in
+            let evaluateLine = evaluateLine ?? { [evaluate] raw, first, format in
                 let result = evaluate(raw, first)
-                return (result.id, (ResultWriter.line(result, lineFormat), result.decision))
+                return (result.id, Array(ResultWriter.line(result, format).utf8), result.decision)
+            }
+            pipeline.run(&records, work: { raw, first in
+                let result = evaluateLine(raw, first, lineFormat)
+                return (result.id, (result.output, result.decision))
             }, emit: { line, decision in
                 summary.count(decision)
                 progress?.tick()

@@ -1,0 +1,79 @@
+/// A record's line of JSON Lines in, its result's line out, by the compiled
+/// evaluation; nil whenever the general path must do it (see `SlotValue.swift`).
+struct CompiledLane: Sendable {
+    let plan: CompiledPlan
+    let decoder: FastRecordDecoder
+    let pool: CompiledScratchPool
+    let asOf: CivilDate
+
+    init?(plan: Plan, asOf: CivilDate, limits: JSONLimits) {
+        guard let compiled = CompiledPlan.compile(plan) else { return nil }
+        self.plan = compiled
+        decoder = FastRecordDecoder(schema: plan.schema, limits: limits)
+        pool = CompiledScratchPool(compiled)
+        self.asOf = asOf
+    }
+
+    /// The household's id, its result as a line of JSON Lines and the decision.
+    func evaluate(_ line: [UInt8], lineNumber: Int) -> (id: String?, output: [UInt8], decision: DecisionKind)? {
+        let scratch = pool.take()
+        defer { pool.giveBack(scratch) }
+        return line.withUnsafeBufferPointer { buffer in evaluate(buffer, lineNumber: lineNumber, scratch) }
+    }
+
+    private func evaluate(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, _ scratch: CompiledScratch)
+        -> (id: String?, output: [UInt8], decision: DecisionKind)? {
+        // Taken out of the scratch memory while in use, and given back: no copy is made.
+        var slots = scratch.slots
+        scratch.slots = HouseholdSlots()
+        defer { scratch.slots = slots }
+        guard decoder.decode(line, into: &slots), regionMatches(slots, line) else { return nil }
+        var id: UnsafeBufferPointer<UInt8>?
+        if let slot = plan.idSlot, case .text(let text) = slots.fields[slot] {
+            let bytes = UnsafeBufferPointer(rebasing: line[Int(text.start)..<Int(text.start + text.count)])
+            // Ids with characters the writer escapes (U+2028, U+2029) are left to it.
+            if bytes.contains(0xE2) { return nil }
+            id = bytes
+        }
+        let items = slots.items
+        let outcome: CompiledOutcome? = slots.fields.withUnsafeMutableBufferPointer { fields in
+            items.withUnsafeBufferPointer { items in
+                var run = CompiledRun(plan: plan, fields: fields, items: items, line: line, scratch: scratch, today: asOf)
+                do {
+                    try run.prepare()
+                    return try run.decide()
+                } catch {
+                    return nil
+                }
+            }
+        }
+        guard let outcome else { return nil }
+        var writer = ResultBytes(reusing: [])
+        writer.out.reserveCapacity(512 + line.count / 2)
+        writer.write(outcome, id: id.map { bytes in
+            var quoted: [UInt8] = [0x22]
+            quoted.append(contentsOf: bytes)
+            quoted.append(0x22)
+            return quoted
+        }, line: lineNumber, asOf: asOf, plan: plan, scratch: scratch)
+        return (id.map { String(decoding: $0, as: UTF8.self) }, writer.out, outcome.decision)
+    }
+
+    /// Whether the household's region (province, county, township, as far as
+    /// given) begins with the policy's; when it may not, the general path
+    /// writes the warning.
+    private func regionMatches(_ slots: HouseholdSlots, _ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        let policy = plan.policyRegion
+        guard !policy.isEmpty, let regionSlot = plan.regionSlot, case .record(let region) = slots.fields[regionSlot] else { return true }
+        var given = 0
+        for (part, slot) in plan.regionParts.enumerated() {
+            guard let slot, case .text(let text) = slots.fields[Int(region) + slot], text.count > 0 else { break }
+            given += 1
+            if part < policy.count {
+                let bytes = UnsafeBufferPointer(rebasing: line[Int(text.start)..<Int(text.start + text.count)])
+                if !bytes.elementsEqual(policy[part]) { return false }
+            }
+        }
+        return given == 0 || given >= policy.count
+    }
+}

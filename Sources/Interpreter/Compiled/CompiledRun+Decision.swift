@@ -1,0 +1,268 @@
+/// What the compiled evaluation decided for a household, as indices and bit
+/// sets into the plan (bit `i` for its `i`th exclusion, elimination
+/// condition, alert or step); the due dates are in the scratch memory.
+struct CompiledOutcome {
+    var decision = DecisionKind.error
+    /// Index of the category (-1: none).
+    var category = -1
+    var matchedCategory = -1
+    var exclusions: UInt64 = 0
+    var exception = false
+    var eliminationEligible = false
+    var blockedBy: UInt64 = 0
+    var alerts: UInt64 = 0
+    var steps: UInt64 = 0
+    var greenChannel = false
+}
+
+/// The decision algorithm of `Evaluator+Decision.swift`, step for step,
+/// with alerts and procedures; where the general one would answer
+/// `needs_data`, write a warning or fail, this one gives up.
+extension CompiledRun {
+    /// Fills the schema's defaults and runs its data checks; gives up when a check fails (it has a message to write).
+    mutating func prepare() throws(GiveUp) {
+        try complete(0, type: plan.plan.schema.root)
+        scratch.forgetDerived()
+        try check(0, type: plan.plan.schema.root)
+        scratch.forgetDerived()
+        current = -1
+    }
+
+    private mutating func complete(_ record: Int32, type: Int) throws(GiveUp) {
+        let rules = plan.recordRules[type]
+        for (slot, recordType, isList) in rules.nested {
+            switch fields[Int(record) + slot] {
+            case .record(let child) where !isList:
+                try complete(child, type: recordType)
+            case .list(let list) where isList:
+                for position in 0..<Int(list.count) {
+                    if case .record(let child) = item(list, position) { try complete(child, type: recordType) }
+                }
+            default: break
+            }
+        }
+        guard !rules.defaults.isEmpty else { return }
+        current = record
+        if rules.defaults.count == 1, let (slot, node) = rules.defaults.first {
+            if fields[Int(record) + slot].isUnknown {
+                let value = try value(node)
+                if !value.isUnknown { fields[Int(record) + slot] = value }
+            }
+        } else {
+            // Every default sees the record as it was read, as in the general path.
+            var computed: [(slot: Int, value: SlotValue)] = []
+            for (slot, node) in rules.defaults where fields[Int(record) + slot].isUnknown {
+                let value = try value(node)
+                if !value.isUnknown { computed.append((slot, value)) }
+            }
+            for (slot, value) in computed { fields[Int(record) + slot] = value }
+        }
+        current = -1
+    }
+
+    private mutating func check(_ record: Int32, type: Int) throws(GiveUp) {
+        let rules = plan.recordRules[type]
+        if !rules.checks.isEmpty {
+            current = record
+            for node in rules.checks {
+                if case .bool(false) = try value(node) { throw GiveUp() }
+            }
+            current = -1
+        }
+        for (slot, recordType, isList) in rules.nested {
+            switch fields[Int(record) + slot] {
+            case .record(let child) where !isList:
+                try check(child, type: recordType)
+            case .list(let list) where isList:
+                for position in 0..<Int(list.count) {
+                    if case .record(let child) = item(list, position) { try check(child, type: recordType) }
+                }
+            default: break
+            }
+        }
+    }
+
+    /// The decision, alerts and procedure steps of the household.
+    func decide() throws(GiveUp) -> CompiledOutcome {
+        var outcome = CompiledOutcome()
+        var monitored = SlotValue.bool(false)
+        if plan.monitored >= 0 { monitored = try value(plan.monitored) }
+
+        var matched = -1
+        var categoryUnknown = false
+        if case .bool(false) = monitored {
+            for (index, node) in plan.categories.enumerated() {
+                let result = try value(node)
+                if case .bool(true) = result {
+                    matched = index
+                    break
+                }
+                if result.isUnknown { categoryUnknown = true }
+            }
+        }
+        if !categoryUnknown { outcome.matchedCategory = matched }
+
+        var applied: UInt64 = 0
+        var exclusionUnknown = false
+        for (index, node) in plan.exclusions.enumerated() {
+            switch try value(node) {
+            case .bool(true): applied |= 1 << UInt64(index)
+            case .unknown: exclusionUnknown = true
+            default: break
+            }
+        }
+        outcome.exclusions = applied
+
+        var exception = SlotValue.bool(false)
+        if plan.exception >= 0 { exception = try value(plan.exception) }
+
+        var blockers: UInt64 = 0
+        var undecided: UInt64 = 0
+        for (index, condition) in plan.elimination.enumerated() {
+            let result = try value(condition.node)
+            switch (condition.isRequire, result) {
+            case (true, .bool(false)), (false, .bool(true)): blockers |= 1 << UInt64(index)
+            case (_, .unknown): undecided |= 1 << UInt64(index)
+            default: break
+            }
+        }
+        let notHolding = blockers | undecided
+        var excepted = false
+        if case .bool(true) = exception { excepted = true }
+
+        switch monitored {
+        case .unknown:
+            throw GiveUp()
+        case .bool(true):
+            let category = try monitoredCategory()
+            if applied != 0, !excepted {
+                if exception.isUnknown { throw GiveUp() }
+                outcome.decision = .remove
+                outcome.blockedBy = notHolding
+                return try schedules(outcome)
+            }
+            if exclusionUnknown, !excepted { throw GiveUp() }
+            outcome.exception = excepted && applied != 0
+            if blockers != 0 {
+                outcome.decision = .continue
+                outcome.blockedBy = blockers
+                outcome.category = category
+            } else if undecided != 0 {
+                throw GiveUp()
+            } else {
+                outcome.decision = plan.elimination.isEmpty ? .continue : .eliminate
+                outcome.eliminationEligible = !plan.elimination.isEmpty
+                outcome.category = category
+            }
+        default:
+            outcome.blockedBy = notHolding
+            if categoryUnknown { throw GiveUp() }
+            guard matched >= 0 else {
+                outcome.decision = .notEligible
+                return try schedules(outcome)
+            }
+            if applied != 0 {
+                if excepted {
+                    outcome.decision = .include
+                    outcome.exception = true
+                    outcome.category = matched
+                } else if exception.isUnknown {
+                    throw GiveUp()
+                } else {
+                    outcome.decision = .exclude
+                }
+            } else if exclusionUnknown, !excepted {
+                throw GiveUp()
+            } else {
+                outcome.decision = .include
+                outcome.category = matched
+            }
+        }
+        return try schedules(outcome)
+    }
+
+    private func monitoredCategory() throws(GiveUp) -> Int {
+        guard plan.monitoredCategory >= 0, let rule = plan.plan.monitored,
+              case .enumeration(let member) = try value(plan.monitoredCategory),
+              member < rule.categoryOfMember.count, let index = rule.categoryOfMember[member] else { return -1 }
+        return index
+    }
+
+    /// The outcome with its alerts and procedure steps.
+    private func schedules(_ decided: CompiledOutcome) throws(GiveUp) -> CompiledOutcome {
+        var outcome = decided
+        outcome.alerts = try alerts()
+        try procedure(&outcome)
+        return outcome
+    }
+
+    private func alerts() throws(GiveUp) -> UInt64 {
+        var fired: UInt64 = 0
+        let asOf = today
+        let month = asOf.month
+        for (index, alert) in plan.alerts.enumerated() {
+            if let months = alert.months, !Evaluator.month(month, isIn: months) { continue }
+            var eventDate: CivilDate?
+            if alert.triggerList >= 0 {
+                guard case .list(let list) = try value(alert.triggerList) else { continue }
+                for position in 0..<Int(list.count) {
+                    let element = item(list, position)
+                    guard case .record(let record) = element, case .date(let date) = fields[Int(record) + alert.triggerDateSlot],
+                          date <= asOf else { continue }
+                    if alert.triggerFilter >= 0 {
+                        scratch.variables[0] = element
+                        guard case .bool(true) = try value(alert.triggerFilter) else { continue }
+                    }
+                    if let latest = eventDate, latest >= date { continue }
+                    eventDate = date
+                }
+                guard eventDate != nil else { continue }
+            }
+            if alert.condition >= 0 {
+                guard case .bool(true) = try value(alert.condition) else { continue }
+            }
+            for (number, schedule) in alert.schedules.enumerated() {
+                if schedule.guardNode >= 0 {
+                    guard case .bool(true) = try value(schedule.guardNode) else { continue }
+                }
+                do {
+                    scratch.alertDue[index] = try plan.evaluator.dueDate(schedule.interval, anchor: eventDate ?? asOf, asOf: asOf)
+                } catch {
+                    throw GiveUp()
+                }
+                scratch.alertEvent[index] = eventDate
+                scratch.alertSchedule[index] = number
+                fired |= 1 << UInt64(index)
+                break
+            }
+        }
+        return fired
+    }
+
+    private func procedure(_ outcome: inout CompiledOutcome) throws(GiveUp) {
+        let asOf = today
+        for procedure in plan.procedures where procedure.decisions.contains(outcome.decision) {
+            var start = asOf
+            if procedure.start >= 0, case .date(let date) = try value(procedure.start) { start = date }
+            var deadline: CivilDate?
+            if let duration = procedure.deadline { deadline = try shift(start, duration) }
+            if procedure.greenChannel >= 0, case .bool(true) = try value(procedure.greenChannel) { outcome.greenChannel = true }
+            var latestEnd = start
+            for (number, step) in procedure.steps.enumerated() {
+                let index = procedure.firstStep + number
+                var skipped = false
+                if step.skipWhen >= 0, case .bool(true) = try value(step.skipWhen) { skipped = true }
+                let begin = step.alongside.map { scratch.stepBegin[procedure.firstStep + $0] } ?? latestEnd
+                scratch.stepBegin[index] = begin
+                if skipped { continue }
+                let end = try step.duration.map { duration throws(GiveUp) in try shift(begin, duration) } ?? begin
+                latestEnd = max(latestEnd, end)
+                let due = step.fixedDate ?? (step.duration != nil ? end : (deadline ?? begin))
+                // A step due after the deadline has a warning to write.
+                if let deadline, due > deadline { throw GiveUp() }
+                scratch.stepDue[index] = due
+                outcome.steps |= 1 << UInt64(index)
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// The working memory of compiled evaluations on one thread: the slots of
+/// the household, the values of its `let`s, the quantifiers' variables, the
+/// alerts and steps found, and the bytes of the result. Allocated once and
+/// reused household after household, so that deciding one allocates nothing.
+final class CompiledScratch: @unchecked Sendable {
+    var slots = HouseholdSlots()
+    let derived: UnsafeMutablePointer<SlotValue>
+    let derivedDone: UnsafeMutablePointer<Bool>
+    let derivedCount: Int
+    let variables: UnsafeMutablePointer<SlotValue>
+    /// By alert: its due date, the date of the event that fired it, which schedule gave it.
+    let alertDue: UnsafeMutablePointer<CivilDate>
+    let alertEvent: UnsafeMutablePointer<CivilDate?>
+    let alertSchedule: UnsafeMutablePointer<Int>
+    /// By step (all procedures' steps in order): its due date, and when it begins.
+    let stepDue: UnsafeMutablePointer<CivilDate>
+    let stepBegin: UnsafeMutablePointer<CivilDate>
+    var output: [UInt8] = []
+
+    init(_ plan: CompiledPlan) {
+        derivedCount = plan.derivedRoots.count
+        derived = .allocate(capacity: max(1, derivedCount))
+        derived.initialize(repeating: .unknown, count: max(1, derivedCount))
+        derivedDone = .allocate(capacity: max(1, derivedCount))
+        derivedDone.initialize(repeating: false, count: max(1, derivedCount))
+        variables = .allocate(capacity: plan.maxVariables)
+        variables.initialize(repeating: .unknown, count: plan.maxVariables)
+        alertDue = .allocate(capacity: 64)
+        alertDue.initialize(repeating: .epoch, count: 64)
+        alertEvent = .allocate(capacity: 64)
+        alertEvent.initialize(repeating: nil, count: 64)
+        alertSchedule = .allocate(capacity: 64)
+        alertSchedule.initialize(repeating: 0, count: 64)
+        stepDue = .allocate(capacity: 64)
+        stepDue.initialize(repeating: .epoch, count: 64)
+        stepBegin = .allocate(capacity: 64)
+        stepBegin.initialize(repeating: .epoch, count: 64)
+        slots.fields.reserveCapacity(256)
+        slots.items.reserveCapacity(64)
+        output.reserveCapacity(2048)
+    }
+
+    deinit {
+        derived.deallocate()
+        derivedDone.deallocate()
+        variables.deallocate()
+        alertDue.deallocate()
+        alertEvent.deallocate()
+        alertSchedule.deallocate()
+        stepDue.deallocate()
+        stepBegin.deallocate()
+    }
+
+    /// The `let`s are computed afresh (for a new household, or after defaults).
+    func forgetDerived() {
+        derivedDone.update(repeating: false, count: derivedCount)
+    }
+}
+
+/// Scratch memory for each thread that evaluates: taken for one household
+/// and given back, so that threads never share one.
+final class CompiledScratchPool: @unchecked Sendable {
+    private let plan: CompiledPlan
+    private var free: [CompiledScratch] = []
+    private let lock = NSLock()
+
+    init(_ plan: CompiledPlan) { self.plan = plan }
+
+    func take() -> CompiledScratch {
+        lock.lock()
+        let scratch = free.popLast()
+        lock.unlock()
+        return scratch ?? CompiledScratch(plan)
+    }
+
+    func giveBack(_ scratch: CompiledScratch) {
+        lock.lock()
+        free.append(scratch)
+        lock.unlock()
+    }
+}

@@ -1,0 +1,178 @@
+/// The parts of a result's JSON that depend on the plan alone (names of
+/// rules and steps, labels, departments), escaped once when the plan is
+/// compiled, so that writing a result is copying bytes.
+struct ResultFragments: Sendable {
+    /// `,"policy":"…","as_of":"` (the date follows).
+    let policy: [UInt8]
+    /// `"name"` of each category, exclusion and elimination condition.
+    let categories: [[UInt8]]
+    let exclusions: [[UInt8]]
+    let elimination: [[UInt8]]
+    /// `{"rule":…,"department":…,"due":"` by alert.
+    let alertHeads: [[UInt8]]
+    /// `","label":…,"interval":…,"event_date":` by alert and schedule.
+    let alertMiddles: [[[UInt8]]]
+    /// `{"step":…,"due":"` and `","procedure":…,"label":…,"overdue":` by step.
+    let stepHeads: [[UInt8]]
+    let stepTails: [[UInt8]]
+
+    init(_ plan: Plan) {
+        func quoted(_ text: String) -> String { ResultWriter.jsonString(text) }
+        func optional(_ text: String?) -> String { text.map(quoted) ?? "null" }
+        policy = Array(",\"policy\":\(plan.metadata.id.isEmpty ? "null" : quoted(plan.metadata.id)),\"as_of\":\"".utf8)
+        categories = plan.categories.map { Array(quoted($0.name).utf8) }
+        exclusions = plan.exclusions.map { Array(quoted($0.name).utf8) }
+        elimination = plan.elimination.map { Array(quoted($0.name).utf8) }
+        alertHeads = plan.alerts.map { Array("{\"rule\":\(quoted($0.name)),\"department\":\(quoted($0.department)),\"due\":\"".utf8) }
+        alertMiddles = plan.alerts.map { alert in
+            alert.schedules.map { schedule in
+                Array("\",\"label\":\(optional(alert.label)),\"interval\":\(quoted(schedule.interval.text)),\"event_date\":".utf8)
+            }
+        }
+        var heads: [[UInt8]] = []
+        var tails: [[UInt8]] = []
+        for procedure in plan.procedures {
+            for step in procedure.steps {
+                heads.append(Array("{\"step\":\(quoted(step.name)),\"due\":\"".utf8))
+                tails.append(Array("\",\"procedure\":\(quoted(procedure.name)),\"label\":\(optional(step.label)),\"overdue\":".utf8))
+            }
+        }
+        stepHeads = heads
+        stepTails = tails
+    }
+}
+
+/// Writes a compiled outcome as its line of JSON Lines, the same bytes as
+/// `ResultWriter.line(_:.jsonl)` writes for the general path's result.
+struct ResultBytes {
+    var out: [UInt8]
+
+    init(reusing buffer: [UInt8]) {
+        out = buffer
+        out.removeAll(keepingCapacity: true)
+    }
+
+    mutating func append(_ bytes: [UInt8]) { out.append(contentsOf: bytes) }
+
+    mutating func append(_ text: StaticString) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    mutating func append(date: CivilDate) {
+        let (year, month, day) = date.components
+        out.append(0x30 + UInt8(year / 1000 % 10))
+        out.append(0x30 + UInt8(year / 100 % 10))
+        out.append(0x30 + UInt8(year / 10 % 10))
+        out.append(0x30 + UInt8(year % 10))
+        out.append(0x2D)
+        out.append(0x30 + UInt8(month / 10))
+        out.append(0x30 + UInt8(month % 10))
+        out.append(0x2D)
+        out.append(0x30 + UInt8(day / 10))
+        out.append(0x30 + UInt8(day % 10))
+    }
+
+    mutating func append(integer: Int) {
+        if integer < 0 {
+            out.append(contentsOf: String(integer).utf8)
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = integer
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = 0x30 + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
+        }
+    }
+
+    mutating func append(names: UInt64, _ fragments: [[UInt8]]) {
+        out.append(0x5B)
+        var first = true
+        var rest = names
+        while rest != 0 {
+            let index = rest.trailingZeroBitCount
+            rest &= rest - 1
+            if !first { out.append(0x2C) }
+            first = false
+            out.append(contentsOf: fragments[index])
+        }
+        out.append(0x5D)
+    }
+
+    mutating func append(bool: Bool) {
+        if bool { append("true") } else { append("false") }
+    }
+
+    /// The whole line of one household's result.
+    mutating func write(_ outcome: CompiledOutcome, id: [UInt8]?, line: Int, asOf: CivilDate, plan: CompiledPlan, scratch: CompiledScratch) {
+        let json = plan.json
+        append("{\"id\":")
+        if let id { append(id) } else { append("null") }
+        append(json.policy)
+        append(date: asOf)
+        append("\",\"decision\":\"")
+        out.append(contentsOf: outcome.decision.rawValue.utf8)
+        append("\",\"category\":")
+        if outcome.category >= 0 { append(json.categories[outcome.category]) } else { append("null") }
+        append(",\"exclusions\":")
+        append(names: outcome.exclusions, json.exclusions)
+        append(",\"exception\":")
+        append(bool: outcome.exception)
+        append(",\"elimination\":{\"eligible\":")
+        append(bool: outcome.eliminationEligible)
+        append(",\"blocked_by\":")
+        append(names: outcome.blockedBy, json.elimination)
+        append("},\"alerts\":[")
+        var first = true
+        var rest = outcome.alerts
+        while rest != 0 {
+            let index = rest.trailingZeroBitCount
+            rest &= rest - 1
+            if !first { out.append(0x2C) }
+            first = false
+            let due = scratch.alertDue[index]
+            append(json.alertHeads[index])
+            append(date: due)
+            append(json.alertMiddles[index][scratch.alertSchedule[index]])
+            if let event = scratch.alertEvent[index] {
+                out.append(0x22)
+                append(date: event)
+                out.append(0x22)
+            } else {
+                append("null")
+            }
+            append(",\"overdue\":")
+            append(bool: due < asOf)
+            out.append(0x7D)
+        }
+        append("],\"procedure\":[")
+        first = true
+        rest = outcome.steps
+        while rest != 0 {
+            let index = rest.trailingZeroBitCount
+            rest &= rest - 1
+            if !first { out.append(0x2C) }
+            first = false
+            let due = scratch.stepDue[index]
+            append(json.stepHeads[index])
+            append(date: due)
+            append(json.stepTails[index])
+            append(bool: due < asOf)
+            out.append(0x7D)
+        }
+        append("],\"green_channel\":")
+        append(bool: outcome.greenChannel)
+        append(",\"missing\":[],\"warnings\":[],\"messages\":[],\"trace\":[],\"matched_category\":")
+        if outcome.matchedCategory >= 0 { append(json.categories[outcome.matchedCategory]) } else { append("null") }
+        append(",\"line\":")
+        append(integer: line)
+        append("}\n")
+    }
+}

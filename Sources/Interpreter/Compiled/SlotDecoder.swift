@@ -1,0 +1,144 @@
+/// Reads a line of JSON into a household's slots, for the compiled
+/// evaluation: the same checks as `FastRecordDecoder` (well-formed JSON,
+/// known keys, each once, values of the right type, required fields given),
+/// with the same answer on anything else: false, and the general path reads
+/// the line. Text is not copied: it stays in the line, and the slots point at it.
+extension FastRecordDecoder {
+    /// Whether the line was read into `slots` (the household is the record at 0).
+    func decode(_ line: UnsafeBufferPointer<UInt8>, into slots: inout HouseholdSlots) -> Bool {
+        slots.reset()
+        var reader = Reader(bytes: line, tables: tables, limits: limits)
+        reader.skipSpace()
+        guard reader.slotRecord(tables.root, &slots) == 0 else { return false }
+        reader.skipSpace()
+        return reader.position == line.count
+    }
+}
+
+extension FastRecordDecoder.Reader {
+    /// Where the record's fields begin in `slots`, or nil.
+    mutating func slotRecord(_ type: Int, _ slots: inout HouseholdSlots) -> Int32? {
+        let table = tables.records[type]
+        guard table.fields.count <= 256, consume(0x7B) else { return nil }
+        let base = slots.allocateRecord(table.fields.count)
+        var seen: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        skipSpace()
+        if current == 0x7D {
+            position += 1
+        } else {
+            while true {
+                guard let key = rawString(), let slot = table.names.index(of: key) else { return nil }
+                let bit = UInt64(1) << UInt64(slot & 63)
+                let firstTime = withUnsafeMutableBytes(of: &seen) { words -> Bool in
+                    let word = words.baseAddress!.assumingMemoryBound(to: UInt64.self) + (slot >> 6)
+                    if word.pointee & bit != 0 { return false }
+                    word.pointee |= bit
+                    return true
+                }
+                guard firstTime, consume(0x3A) else { return nil }
+                let field = table.fields[slot]
+                guard let value = field.isList ? slotList(field, &slots) : slotValue(field, &slots) else { return nil }
+                slots.fields[Int(base) + slot] = value
+                if consume(0x2C) { continue }
+                guard consume(0x7D) else { return nil }
+                break
+            }
+        }
+        for slot in table.required where slots.fields[Int(base) + slot].isUnknown { return nil }
+        return base
+    }
+
+    mutating func slotList(_ field: FastRecordDecoder.FieldTable, _ slots: inout HouseholdSlots) -> SlotValue? {
+        if literal("null") { return .unknown }
+        guard consume(0x5B) else { return nil }
+        let start = slots.pending.count
+        skipSpace()
+        if current == 0x5D {
+            position += 1
+        } else {
+            while true {
+                guard slots.pending.count - start < limits.maxListItems, let item = slotValue(field, &slots) else { return nil }
+                slots.pending.append(item)
+                if consume(0x2C) { continue }
+                guard consume(0x5D) else { return nil }
+                break
+            }
+        }
+        let count = slots.pending.count - start
+        if field.nonEmpty, count == 0 { return nil }
+        let listStart = Int32(slots.items.count)
+        slots.items.append(contentsOf: slots.pending[start...])
+        slots.pending.removeSubrange(start...)
+        return .list(ListRef(start: listStart, count: Int32(count), isConstant: false))
+    }
+
+    /// One value of a field's kind (an element, for a list).
+    mutating func slotValue(_ field: FastRecordDecoder.FieldTable, _ slots: inout HouseholdSlots) -> SlotValue? {
+        if literal("null") { return .unknown }
+        switch field.kind {
+        case .text: return textRef().map { .text($0) }
+        case .record: return slotRecord(field.index, &slots).map { .record($0) }
+        case .bool, .date, .number, .enumeration, .unsupported: return scalar(field)
+        }
+    }
+
+    /// A string without escapes or control characters, in valid UTF-8, as
+    /// where it is in the line.
+    mutating func textRef() -> TextRef? {
+        guard consume(0x22) else { return nil }
+        let start = position
+        var ascii = true
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == 0x22 {
+                let count = position - start
+                position += 1
+                if !ascii, !UTF8Validation.isValid(UnsafeBufferPointer(rebasing: bytes[start..<(start + count)])) { return nil }
+                return TextRef(start: Int32(start), count: Int32(count), isConstant: false)
+            }
+            if byte == 0x5C || byte < 0x20 || position - start >= limits.maxStringBytes { return nil }
+            if byte >= 0x80 { ascii = false }
+            position += 1
+        }
+        return nil
+    }
+}
+
+/// Whether bytes are well-formed UTF-8 (RFC 3629: no overlong forms, no
+/// surrogates, nothing above U+10FFFF), as `String(validating:)` decides.
+enum UTF8Validation {
+    static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        let count = bytes.count
+        func continuation(_ offset: Int) -> Bool {
+            index + offset < count && bytes[index + offset] & 0xC0 == 0x80
+        }
+        while index < count {
+            let lead = bytes[index]
+            if lead < 0x80 {
+                index += 1
+                continue
+            }
+            switch lead {
+            case 0xC2...0xDF:
+                guard continuation(1) else { return false }
+                index += 2
+            case 0xE0...0xEF:
+                guard continuation(1), continuation(2) else { return false }
+                let second = bytes[index + 1]
+                if lead == 0xE0, second < 0xA0 { return false }
+                if lead == 0xED, second > 0x9F { return false }
+                index += 3
+            case 0xF0...0xF4:
+                guard continuation(1), continuation(2), continuation(3) else { return false }
+                let second = bytes[index + 1]
+                if lead == 0xF0, second < 0x90 { return false }
+                if lead == 0xF4, second > 0x8F { return false }
+                index += 4
+            default:
+                return false
+            }
+        }
+        return true
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+@testable import Interpreter
+
+/// The compiled evaluation writes, for every household it decides, the bytes
+/// the general path writes; it leaves every other household to the general
+/// path; and it does decide the common ones.
+@Suite struct CompiledEvaluationTests {
+    static let plans: [Plan] = {
+        guard let plans = PolicyEngine().loadAll(in: Fixtures.url("policies").path).plans, !plans.isEmpty else {
+            fatalError("the shipped policies must load")
+        }
+        return plans
+    }()
+
+    static func raw(_ line: String, _ number: Int) -> RawRecord {
+        var record = RawRecord(line: number, json: nil)
+        record.unparsed = Array(line.utf8)
+        return record
+    }
+
+    /// The outputs of both paths for each line, and how many the compiled one decided.
+    static func compare(_ lines: [String], plan: Plan, asOf: CivilDate) -> (mismatches: [String], compiled: Int) {
+        let evaluator = HouseholdEvaluator(plan: plan, asOf: asOf)
+        var mismatches: [String] = []
+        var compiled = 0
+        for (index, line) in lines.enumerated() {
+            let record = raw(line, index + 1)
+            let general = evaluator.evaluateLineByGeneralPath(record, firstLineOfID: nil, format: .jsonl)
+            let chosen = evaluator.evaluateLine(record, firstLineOfID: nil, format: .jsonl)
+            if evaluator.isDecidedCompiled(record) { compiled += 1 }
+            if general.output != chosen.output || general.id != chosen.id || general.decision != chosen.decision {
+                mismatches.append("\(plan.metadata.id) line \(index + 1):\n  general:  \(String(decoding: general.output, as: UTF8.self))"
+                                  + "  compiled: \(String(decoding: chosen.output, as: UTF8.self))")
+            }
+        }
+        return (mismatches, compiled)
+    }
+
+    @Test(arguments: ["2021-09-30", "2021-01-15", "2022-06-30", "2023-12-31"])
+    func everyShippedPolicyGivesTheSameBytesBothWays(asOfText: String) throws {
+        let asOf = try #require(CivilDate.parse(asOfText))
+        let generator = HouseholdGenerator(seed: 41)
+        let generated = (0..<400).map(generator.json)
+        for plan in Self.plans {
+            // Households of the policy's own region (else each has a warning to write).
+            let lines = generated.map { Self.moved($0, to: plan.metadata.region) }
+            let (mismatches, compiled) = Self.compare(lines, plan: plan, asOf: asOf)
+            #expect(mismatches.isEmpty, "\(mismatches.prefix(3).joined(separator: "\n"))")
+            // Generated households are the common case: most are decided compiled.
+            #expect(compiled * 2 > lines.count, "\(plan.metadata.id): \(compiled) of \(lines.count) compiled")
+        }
+    }
+
+    @Test func fengduDecidesNearlyEveryGeneratedHouseholdCompiled() throws {
+        let plan = try #require(Self.plans.first { $0.metadata.id == "chongqing/fengdu/2021" })
+        let generator = HouseholdGenerator(seed: 5)
+        let lines = (0..<3000).map(generator.json)
+        let (mismatches, compiled) = Self.compare(lines, plan: plan, asOf: CivilDate(year: 2021, month: 9, day: 30)!)
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(3).joined(separator: "\n"))")
+        #expect(compiled >= 2900, "\(compiled) of 3000")
+    }
+
+    /// A generated household moved to a region (province, county, township).
+    static func moved(_ line: String, to region: [String]) -> String {
+        guard var object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+              var place = object["region"] as? [String: Any] else { return line }
+        for (key, name) in zip(["province", "county", "township"], region) { place[key] = name }
+        object["region"] = place
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return line }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Households changed the ways real records differ from generated ones.
+    static func variants() -> [String] {
+        let generator = HouseholdGenerator(seed: 8)
+        var lines: [String] = []
+        for index in 0..<120 {
+            let line = generator.json(index)
+            guard var object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { continue }
+            var income = object["income"] as? [String: Any] ?? [:]
+            var region = object["region"] as? [String: Any] ?? [:]
+            var members = object["members"] as? [[String: Any]] ?? []
+            switch index % 12 {
+            case 0: income["wage"] = nil                                     // needs data
+            case 1: income["total"] = 1                                      // a data check's warning
+            case 2: region["county"] = "石柱县"                               // outside the policy's region
+            case 3: object["id"] = "户\u{2028}一"                              // an id the writer escapes
+            case 4: object["id"] = "丰都-\(index)"                             // an id in Chinese
+            case 5: object["category"] = "monitored"; object["monitored_type"] = "unstable"  // monitored, no identification date
+            case 6: income["rigid_expense"] = 90_000                         // sudden hardship
+            case 7: members = members.map { var m = $0; m["labour"] = "lost"; return m }
+            case 8: region = [:]                                             // no region
+            case 9: object["assets"] = ["deposits": 80_000, "vehicles": [["kind": "luxury_car"]]]
+            case 10: income["previous_net_per_capita"] = 999_999
+            default: members = members.map { var m = $0; m["birth_date"] = nil; return m }  // birth dates by default
+            }
+            object["income"] = income
+            object["region"] = region
+            object["members"] = members
+            guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { continue }
+            lines.append(String(decoding: data, as: UTF8.self))
+        }
+        return lines
+    }
+
+    @Test(arguments: ["2021-09-30", "2022-03-15"])
+    func unusualHouseholdsGiveTheSameBytesBothWays(asOfText: String) throws {
+        let asOf = try #require(CivilDate.parse(asOfText))
+        let lines = Self.variants()
+        #expect(lines.count == 120)
+        for plan in Self.plans {
+            let (mismatches, _) = Self.compare(lines, plan: plan, asOf: asOf)
+            #expect(mismatches.isEmpty, "\(mismatches.prefix(3).joined(separator: "\n"))")
+        }
+    }
+
+    @Test func whatNeedsAMessageIsLeftToTheGeneralPath() throws {
+        let plan = try #require(Self.plans.first { $0.metadata.id == "chongqing/fengdu/2021" })
+        let evaluator = HouseholdEvaluator(plan: plan, asOf: CivilDate(year: 2021, month: 9, day: 30)!)
+        let lines = Self.variants()
+        // Needs data (the wage missing), a data check's warning, a region outside the policy, an escaped id.
+        for index in [0, 1, 2, 3] {
+            #expect(!evaluator.isDecidedCompiled(Self.raw(lines[index], 1)), "variant \(index)")
+        }
+        #expect(evaluator.isDecidedCompiled(Self.raw(lines[4], 1)), "an id in Chinese is plain text")
+        #expect(!HouseholdEvaluator(plan: plan, asOf: CivilDate(year: 2021, month: 9, day: 30)!, explain: true).isCompiled)
+        #expect(!HouseholdEvaluator(plan: plan, asOf: CivilDate(year: 2021, month: 9, day: 30)!, maskPersonalData: true).isCompiled)
+    }
+
+    @Test func aDuplicateIDIsReportedAsByTheGeneralPath() throws {
+        let plan = try #require(Self.plans.first { $0.metadata.id == "chongqing/fengdu/2021" })
+        let evaluator = HouseholdEvaluator(plan: plan, asOf: CivilDate(year: 2021, month: 9, day: 30)!)
+        let line = HouseholdGenerator(seed: 2).json(0)
+        let repeated = evaluator.evaluateLine(Self.raw(line, 9), firstLineOfID: 3, format: .jsonl)
+        #expect(repeated.decision == .error)
+        #expect(String(decoding: repeated.output, as: UTF8.self).contains("E0607"))
+    }
+
+    @Test func textIsValidatedAsUTF8() {
+        let valid = Array("丰都县 ok é 😀".utf8)
+        #expect(valid.withUnsafeBufferPointer(UTF8Validation.isValid))
+        for invalid: [UInt8] in [[0xFF], [0xC0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE4, 0xB8]] {
+            #expect(!invalid.withUnsafeBufferPointer(UTF8Validation.isValid), "\(invalid)")
+            #expect(String(validating: invalid, as: UTF8.self) == nil)
+        }
+    }
+}
