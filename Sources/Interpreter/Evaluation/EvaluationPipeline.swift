@@ -4,12 +4,12 @@ import Dispatch
 /// batches, each batch is split between the threads, and the outputs are
 /// handed on in input order, so what comes out is the same, byte for byte,
 /// whatever the number of threads and the size of the batches. Memory holds
-/// one batch: it does not grow with the input.
+/// three batches: it does not grow with the input.
 public struct EvaluationPipeline: Sendable {
     public let threads: Int
     public let batchSize: Int
 
-    public init(threads: Int, batchSize: Int = 128) {
+    public init(threads: Int, batchSize: Int = 256) {
         self.threads = max(1, threads)
         self.batchSize = max(1, batchSize)
     }
@@ -54,13 +54,12 @@ public struct EvaluationPipeline: Sendable {
             }
             return count
         }
-        // While the threads work on one batch, this thread reads the next.
+        // While the threads work on one batch and the next, this thread reads
+        // the one after and hands on the outputs of the first.
         let queue = DispatchQueue(label: "policy.evaluation", attributes: .concurrent)
-        var current = readBatch()
-        while !current.isEmpty {
-            let slots = Slots<Evaluated<Output>>(count: current.count)
+        func submit(_ batch: [RawRecord]) -> (slots: Slots<Evaluated<Output>>, group: DispatchGroup) {
+            let slots = Slots<Evaluated<Output>>(count: batch.count)
             let group = DispatchGroup()
-            let batch = current
             let parts = min(threads, batch.count)
             for part in 0..<parts {
                 queue.async(group: group) {
@@ -69,12 +68,19 @@ public struct EvaluationPipeline: Sendable {
                     for index in lower..<upper { slots.set(index, work(batch[index], nil)) }
                 }
             }
+            return (slots, group)
+        }
+        var current = readBatch()
+        var inFlight = submit(current)
+        while !current.isEmpty {
             let next = readBatch()
-            group.wait()
+            let nextInFlight = next.isEmpty ? nil : submit(next)
+            inFlight.group.wait()
             // Every slot is set once the group is done; were one not, the record is done here.
-            for index in 0..<batch.count { deliver(batch[index], slots.get(index) ?? work(batch[index], nil)) }
-            count += batch.count
+            for index in 0..<current.count { deliver(current[index], inFlight.slots.get(index) ?? work(current[index], nil)) }
+            count += current.count
             current = next
+            if let nextInFlight { inFlight = nextInFlight }
         }
         return count
     }
