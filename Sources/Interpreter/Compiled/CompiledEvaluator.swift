@@ -10,11 +10,11 @@ struct GiveUp: Error {}
 /// name them gives up instead.
 struct CompiledRun {
     let plan: CompiledPlan
-    let nodes: UnsafeMutableBufferPointer<CompiledNode>
-    let operands: UnsafeMutableBufferPointer<Int32>
-    let paths: UnsafeMutableBufferPointer<Int32>
-    let constantItems: UnsafeMutableBufferPointer<SlotValue>
-    let constantText: UnsafeMutableBufferPointer<UInt8>
+    let nodes: UnsafeBufferPointer<CompiledNode>
+    let operands: UnsafeBufferPointer<Int32>
+    let paths: UnsafeBufferPointer<Int32>
+    let constantItems: UnsafeBufferPointer<SlotValue>
+    let constantText: UnsafeBufferPointer<UInt8>
     let fields: UnsafeMutableBufferPointer<SlotValue>
     let items: UnsafeBufferPointer<SlotValue>
     let line: UnsafeBufferPointer<UInt8>
@@ -186,7 +186,7 @@ struct CompiledRun {
     }
 
     func textBytes(_ text: TextRef) -> UnsafeBufferPointer<UInt8> {
-        let source = text.isConstant ? UnsafeBufferPointer(constantText) : line
+        let source = text.isConstant ? constantText : line
         return UnsafeBufferPointer(rebasing: source[Int(text.start)..<Int(text.start + text.count)])
     }
 

@@ -39,25 +39,31 @@ enum CompiledNode: Sendable {
 /// evaluated by the general path only.
 final class CompiledPlan: @unchecked Sendable {
     let plan: Plan
-    /// The tables are allocated once and never changed: reading them from
-    /// several threads touches no reference count.
-    let nodes: UnsafeMutableBufferPointer<CompiledNode>
-    let operands: UnsafeMutableBufferPointer<Int32>
-    let paths: UnsafeMutableBufferPointer<Int32>
-    let constantItems: UnsafeMutableBufferPointer<SlotValue>
-    let constantText: UnsafeMutableBufferPointer<UInt8>
-
+    /// The tables are frozen (`FrozenArrays`): reading them from several
+    /// threads touches no reference count.
+    let nodes: UnsafeBufferPointer<CompiledNode>
+    let operands: UnsafeBufferPointer<Int32>
+    let paths: UnsafeBufferPointer<Int32>
+    let constantItems: UnsafeBufferPointer<SlotValue>
+    let constantText: UnsafeBufferPointer<UInt8>
     /// The node of each `let`.
-    let derivedRoots: UnsafeMutableBufferPointer<Int32>
-    let categories: [Int32]
-    let exclusions: [Int32]
+    let derivedRoots: UnsafeBufferPointer<Int32>
+    let categories: UnsafeBufferPointer<Int32>
+    let exclusions: UnsafeBufferPointer<Int32>
     let exception: Int32
     let monitored: Int32
     let monitoredCategory: Int32
-    let elimination: [(node: Int32, isRequire: Bool)]
-    let recordRules: [CompiledRecordRules]
-    let alerts: [CompiledAlert]
-    let procedures: [CompiledProcedure]
+    /// The category of each member of the `monitored` rule's enumeration (-1: none).
+    let categoryOfMember: UnsafeBufferPointer<Int32>
+    let elimination: UnsafeBufferPointer<CompiledCondition>
+    let recordRules: UnsafeBufferPointer<CompiledRecordRules>
+    let defaults: UnsafeBufferPointer<(slot: Int32, node: Int32)>
+    let checks: UnsafeBufferPointer<Int32>
+    let nested: UnsafeBufferPointer<(slot: Int32, record: Int32, isList: Bool)>
+    let alerts: UnsafeBufferPointer<CompiledAlert>
+    let schedules: UnsafeBufferPointer<CompiledSchedule>
+    let procedures: UnsafeBufferPointer<CompiledProcedure>
+    let steps: UnsafeBufferPointer<CompiledStep>
     let maxVariables: Int
     /// The fields of the household's region (province, county, township),
     /// compared as bytes with the policy's region.
@@ -68,12 +74,19 @@ final class CompiledPlan: @unchecked Sendable {
     let json: ResultFragments
     /// For what the general evaluator does on dates (working days, due dates).
     let evaluator: Evaluator
+    private let frozen: FrozenArrays
 
+    struct CompiledCondition {
+        let node: Int32
+        let isRequire: Bool
+    }
+
+    /// A record type's defaults, checks and nested records: ranges of
+    /// `defaults`, `checks` and `nested`.
     struct CompiledRecordRules {
-        let fieldCount: Int
-        let defaults: [(slot: Int, node: Int32)]
-        let checks: [Int32]
-        let nested: [(slot: Int, record: Int, isList: Bool)]
+        let defaults: Range<Int>
+        let checks: Range<Int>
+        let nested: Range<Int>
     }
 
     struct CompiledAlert {
@@ -82,17 +95,25 @@ final class CompiledPlan: @unchecked Sendable {
         let triggerFilter: Int32
         let triggerDateSlot: Int
         let condition: Int32
-        let schedules: [(interval: ScheduleInterval, guardNode: Int32)]
+        /// A range of `schedules`.
+        let schedules: Range<Int>
+    }
+
+    struct CompiledSchedule {
+        let interval: ScheduleInterval
+        let guardNode: Int32
     }
 
     struct CompiledProcedure {
-        let decisions: Set<DecisionKind>
+        /// Bit `order` of each decision the procedure is for.
+        let decisions: UInt16
         let start: Int32
         let deadline: Duration?
         let greenChannel: Int32
-        let steps: [CompiledStep]
-        /// The index of the procedure's first step among all steps.
-        let firstStep: Int
+        /// A range of `steps` (the procedure's first step is `steps.lowerBound`).
+        let steps: Range<Int>
+
+        func isFor(_ decision: DecisionKind) -> Bool { decisions & (1 << UInt16(decision.order)) != 0 }
     }
 
     struct CompiledStep {
@@ -102,30 +123,30 @@ final class CompiledPlan: @unchecked Sendable {
         let fixedDate: CivilDate?
     }
 
-    private init(plan: Plan, builder: Builder, derived: [Int32], categories: [Int32], exclusions: [Int32], exception: Int32,
-                 monitored: Int32, monitoredCategory: Int32, elimination: [(node: Int32, isRequire: Bool)],
-                 recordRules: [CompiledRecordRules], alerts: [CompiledAlert], procedures: [CompiledProcedure]) {
+    private init(plan: Plan, builder: Builder, rules: Rules) {
         self.plan = plan
-        func copy<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
-            let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, array.count))
-            _ = buffer.initialize(from: array)
-            return UnsafeMutableBufferPointer(rebasing: buffer[0..<array.count])
-        }
-        nodes = copy(builder.nodes)
-        operands = copy(builder.operands)
-        paths = copy(builder.paths)
-        constantItems = copy(builder.constantItems)
-        constantText = copy(builder.constantText)
-        derivedRoots = copy(derived)
-        self.categories = categories
-        self.exclusions = exclusions
-        self.exception = exception
-        self.monitored = monitored
-        self.monitoredCategory = monitoredCategory
-        self.elimination = elimination
-        self.recordRules = recordRules
-        self.alerts = alerts
-        self.procedures = procedures
+        var frozen = FrozenArrays()
+        nodes = frozen.keep(builder.nodes)
+        operands = frozen.keep(builder.operands)
+        paths = frozen.keep(builder.paths)
+        constantItems = frozen.keep(builder.constantItems)
+        constantText = frozen.keep(builder.constantText)
+        derivedRoots = frozen.keep(rules.derived)
+        categories = frozen.keep(rules.categories)
+        exclusions = frozen.keep(rules.exclusions)
+        exception = rules.exception
+        monitored = rules.monitored
+        monitoredCategory = rules.monitoredCategory
+        categoryOfMember = frozen.keep(plan.monitored?.categoryOfMember.map { Int32($0 ?? -1) } ?? [])
+        elimination = frozen.keep(rules.elimination)
+        recordRules = frozen.keep(rules.recordRules)
+        defaults = frozen.keep(rules.defaults)
+        checks = frozen.keep(rules.checks)
+        nested = frozen.keep(rules.nested)
+        alerts = frozen.keep(rules.alerts)
+        schedules = frozen.keep(rules.schedules)
+        procedures = frozen.keep(rules.procedures)
+        steps = frozen.keep(rules.steps)
         maxVariables = max(1, plan.maxVariables)
         let schema = plan.schema
         if let slot = schema.rootRecord.slot(of: "region"), case .record(let type) = schema.rootRecord.fields[slot].type {
@@ -137,16 +158,30 @@ final class CompiledPlan: @unchecked Sendable {
         }
         policyRegion = plan.metadata.region.map { Array($0.utf8) }
         idSlot = schema.rootRecord.fields.first { $0.name == "id" && $0.type == .text }?.slot
-        json = ResultFragments(plan)
+        json = ResultFragments(plan, &frozen)
+        self.frozen = frozen
         evaluator = Evaluator(plan: plan)
     }
 
-    deinit {
-        for buffer in [UnsafeMutableRawPointer(nodes.baseAddress), UnsafeMutableRawPointer(operands.baseAddress),
-                       UnsafeMutableRawPointer(paths.baseAddress), UnsafeMutableRawPointer(constantItems.baseAddress),
-                       UnsafeMutableRawPointer(constantText.baseAddress), UnsafeMutableRawPointer(derivedRoots.baseAddress)] {
-            buffer?.deallocate()
-        }
+    deinit { frozen.free() }
+
+    /// The rules of a plan as node indices, before they are frozen.
+    private struct Rules {
+        var derived: [Int32] = []
+        var categories: [Int32] = []
+        var exclusions: [Int32] = []
+        var exception: Int32 = -1
+        var monitored: Int32 = -1
+        var monitoredCategory: Int32 = -1
+        var elimination: [CompiledCondition] = []
+        var recordRules: [CompiledRecordRules] = []
+        var defaults: [(slot: Int32, node: Int32)] = []
+        var checks: [Int32] = []
+        var nested: [(slot: Int32, record: Int32, isList: Bool)] = []
+        var alerts: [CompiledAlert] = []
+        var schedules: [CompiledSchedule] = []
+        var procedures: [CompiledProcedure] = []
+        var steps: [CompiledStep] = []
     }
 
     /// The plan compiled, or nil when it holds something the compiled
@@ -162,42 +197,45 @@ final class CompiledPlan: @unchecked Sendable {
         guard plan.exclusions.count <= 64, plan.elimination.count <= 64, plan.alerts.count <= 64,
               plan.procedures.reduce(0, { $0 + $1.steps.count }) <= 64, plan.categories.count < 64 else { return nil }
         do {
-            let derived = try plan.derived.map { try builder.add($0.node) }
-            let categories = try plan.categories.map { try builder.add($0.condition) }
-            let exclusions = try plan.exclusions.map { try builder.add($0.condition) }
-            let exception = try plan.exception.map { try builder.add($0.condition) } ?? -1
-            let monitored = try plan.monitored.map { try builder.add($0.condition) } ?? -1
-            let monitoredCategory = try plan.monitored?.category.map { try builder.add($0) } ?? -1
-            let elimination = try plan.elimination.map { (node: try builder.add($0.condition), isRequire: $0.kind == .require) }
-            let recordRules = try plan.recordRules.enumerated().map { type, rules in
-                CompiledRecordRules(fieldCount: plan.schema.records[type].fields.count,
-                                    defaults: try rules.defaults.map { (slot: $0.slot, node: try builder.add($0.node)) },
-                                    checks: try rules.checks.map { try builder.add($0.node) }, nested: rules.nested)
+            var rules = Rules()
+            rules.derived = try plan.derived.map { try builder.add($0.node) }
+            rules.categories = try plan.categories.map { try builder.add($0.condition) }
+            rules.exclusions = try plan.exclusions.map { try builder.add($0.condition) }
+            rules.exception = try builder.add(plan.exception?.condition)
+            rules.monitored = try builder.add(plan.monitored?.condition)
+            rules.monitoredCategory = try builder.add(plan.monitored?.category)
+            rules.elimination = try plan.elimination.map { CompiledCondition(node: try builder.add($0.condition), isRequire: $0.kind == .require) }
+            for type in plan.recordRules {
+                let defaults = rules.defaults.count, checks = rules.checks.count, nested = rules.nested.count
+                for (slot, node) in type.defaults { rules.defaults.append((Int32(slot), try builder.add(node))) }
+                for (_, node) in type.checks { rules.checks.append(try builder.add(node)) }
+                for (slot, record, isList) in type.nested { rules.nested.append((Int32(slot), Int32(record), isList)) }
+                rules.recordRules.append(CompiledRecordRules(defaults: defaults..<rules.defaults.count, checks: checks..<rules.checks.count,
+                                                             nested: nested..<rules.nested.count))
             }
-            let alerts = try plan.alerts.map { alert in
-                CompiledAlert(months: alert.months, triggerList: try alert.trigger.map { try builder.add($0.list) } ?? -1,
-                              triggerFilter: try alert.trigger?.filter.map { try builder.add($0) } ?? -1,
-                              triggerDateSlot: alert.trigger?.dateSlot ?? -1,
-                              condition: try alert.condition.map { try builder.add($0) } ?? -1,
-                              schedules: try alert.schedules.map { (interval: $0.interval, guardNode: try $0.guardCondition.map { try builder.add($0) } ?? -1) })
-            }
-            var firstStep = 0
-            var procedures: [CompiledProcedure] = []
-            for procedure in plan.procedures {
-                let steps = try procedure.steps.map { step in
-                    CompiledStep(duration: step.duration, alongside: step.alongside,
-                                 skipWhen: try step.skipWhen.map { try builder.add($0) } ?? -1, fixedDate: step.fixedDate)
+            for alert in plan.alerts {
+                let first = rules.schedules.count
+                for schedule in alert.schedules {
+                    rules.schedules.append(CompiledSchedule(interval: schedule.interval, guardNode: try builder.add(schedule.guardCondition)))
                 }
-                procedures.append(CompiledProcedure(decisions: procedure.decisions, start: try procedure.start.map { try builder.add($0) } ?? -1,
-                                                    deadline: procedure.deadline,
-                                                    greenChannel: try procedure.greenChannel.map { try builder.add($0) } ?? -1,
-                                                    steps: steps, firstStep: firstStep))
-                firstStep += steps.count
+                rules.alerts.append(CompiledAlert(months: alert.months, triggerList: try builder.add(alert.trigger?.list),
+                                                  triggerFilter: try builder.add(alert.trigger?.filter),
+                                                  triggerDateSlot: alert.trigger?.dateSlot ?? -1,
+                                                  condition: try builder.add(alert.condition), schedules: first..<rules.schedules.count))
+            }
+            for procedure in plan.procedures {
+                let first = rules.steps.count
+                for step in procedure.steps {
+                    rules.steps.append(CompiledStep(duration: step.duration, alongside: step.alongside,
+                                                    skipWhen: try builder.add(step.skipWhen), fixedDate: step.fixedDate))
+                }
+                let decisions = procedure.decisions.reduce(UInt16(0)) { $0 | (1 << UInt16($1.order)) }
+                rules.procedures.append(CompiledProcedure(decisions: decisions, start: try builder.add(procedure.start),
+                                                          deadline: procedure.deadline, greenChannel: try builder.add(procedure.greenChannel),
+                                                          steps: first..<rules.steps.count))
             }
             guard builder.nodes.count < Int32.max / 2, builder.constantText.count < Int32.max / 2 else { return nil }
-            return CompiledPlan(plan: plan, builder: builder, derived: derived, categories: categories, exclusions: exclusions,
-                                exception: exception, monitored: monitored, monitoredCategory: monitoredCategory,
-                                elimination: elimination, recordRules: recordRules, alerts: alerts, procedures: procedures)
+            return CompiledPlan(plan: plan, builder: builder, rules: rules)
         } catch {
             return nil
         }

@@ -30,30 +30,34 @@ extension CompiledRun {
 
     private mutating func complete(_ record: Int32, type: Int) throws(GiveUp) {
         let rules = plan.recordRules[type]
-        for (slot, recordType, isList) in rules.nested {
-            switch fields[Int(record) + slot] {
+        for index in rules.nested {
+            let (slot, recordType, isList) = plan.nested[index]
+            switch fields[Int(record) + Int(slot)] {
             case .record(let child) where !isList:
-                try complete(child, type: recordType)
+                try complete(child, type: Int(recordType))
             case .list(let list) where isList:
                 for position in 0..<Int(list.count) {
-                    if case .record(let child) = item(list, position) { try complete(child, type: recordType) }
+                    if case .record(let child) = item(list, position) { try complete(child, type: Int(recordType)) }
                 }
             default: break
             }
         }
         guard !rules.defaults.isEmpty else { return }
         current = record
-        if rules.defaults.count == 1, let (slot, node) = rules.defaults.first {
-            if fields[Int(record) + slot].isUnknown {
+        if rules.defaults.count == 1 {
+            let (slot, node) = plan.defaults[rules.defaults.lowerBound]
+            if fields[Int(record) + Int(slot)].isUnknown {
                 let value = try value(node)
-                if !value.isUnknown { fields[Int(record) + slot] = value }
+                if !value.isUnknown { fields[Int(record) + Int(slot)] = value }
             }
         } else {
             // Every default sees the record as it was read, as in the general path.
             var computed: [(slot: Int, value: SlotValue)] = []
-            for (slot, node) in rules.defaults where fields[Int(record) + slot].isUnknown {
+            for index in rules.defaults {
+                let (slot, node) = plan.defaults[index]
+                guard fields[Int(record) + Int(slot)].isUnknown else { continue }
                 let value = try value(node)
-                if !value.isUnknown { computed.append((slot, value)) }
+                if !value.isUnknown { computed.append((Int(slot), value)) }
             }
             for (slot, value) in computed { fields[Int(record) + slot] = value }
         }
@@ -64,18 +68,19 @@ extension CompiledRun {
         let rules = plan.recordRules[type]
         if !rules.checks.isEmpty {
             current = record
-            for node in rules.checks {
-                if case .bool(false) = try value(node) { throw GiveUp() }
+            for index in rules.checks {
+                if case .bool(false) = try value(plan.checks[index]) { throw GiveUp() }
             }
             current = -1
         }
-        for (slot, recordType, isList) in rules.nested {
-            switch fields[Int(record) + slot] {
+        for index in rules.nested {
+            let (slot, recordType, isList) = plan.nested[index]
+            switch fields[Int(record) + Int(slot)] {
             case .record(let child) where !isList:
-                try check(child, type: recordType)
+                try check(child, type: Int(recordType))
             case .list(let list) where isList:
                 for position in 0..<Int(list.count) {
-                    if case .record(let child) = item(list, position) { try check(child, type: recordType) }
+                    if case .record(let child) = item(list, position) { try check(child, type: Int(recordType)) }
                 }
             default: break
             }
@@ -182,10 +187,9 @@ extension CompiledRun {
     }
 
     private func monitoredCategory() throws(GiveUp) -> Int {
-        guard plan.monitoredCategory >= 0, let rule = plan.plan.monitored,
-              case .enumeration(let member) = try value(plan.monitoredCategory),
-              member < rule.categoryOfMember.count, let index = rule.categoryOfMember[member] else { return -1 }
-        return index
+        guard plan.monitoredCategory >= 0, case .enumeration(let member) = try value(plan.monitoredCategory),
+              member >= 0, member < plan.categoryOfMember.count else { return -1 }
+        return Int(plan.categoryOfMember[member])
     }
 
     /// The outcome with its alerts and procedure steps.
@@ -221,7 +225,8 @@ extension CompiledRun {
             if alert.condition >= 0 {
                 guard case .bool(true) = try value(alert.condition) else { continue }
             }
-            for (number, schedule) in alert.schedules.enumerated() {
+            for number in alert.schedules {
+                let schedule = plan.schedules[number]
                 if schedule.guardNode >= 0 {
                     guard case .bool(true) = try value(schedule.guardNode) else { continue }
                 }
@@ -241,18 +246,18 @@ extension CompiledRun {
 
     private func procedure(_ outcome: inout CompiledOutcome) throws(GiveUp) {
         let asOf = today
-        for procedure in plan.procedures where procedure.decisions.contains(outcome.decision) {
+        for procedure in plan.procedures where procedure.isFor(outcome.decision) {
             var start = asOf
             if procedure.start >= 0, case .date(let date) = try value(procedure.start) { start = date }
             var deadline: CivilDate?
             if let duration = procedure.deadline { deadline = try shift(start, duration) }
             if procedure.greenChannel >= 0, case .bool(true) = try value(procedure.greenChannel) { outcome.greenChannel = true }
             var latestEnd = start
-            for (number, step) in procedure.steps.enumerated() {
-                let index = procedure.firstStep + number
+            for index in procedure.steps {
+                let step = plan.steps[index]
                 var skipped = false
                 if step.skipWhen >= 0, case .bool(true) = try value(step.skipWhen) { skipped = true }
-                let begin = step.alongside.map { scratch.stepBegin[procedure.firstStep + $0] } ?? latestEnd
+                let begin = step.alongside.map { scratch.stepBegin[procedure.steps.lowerBound + $0] } ?? latestEnd
                 scratch.stepBegin[index] = begin
                 if skipped { continue }
                 let end = try step.duration.map { duration throws(GiveUp) in try shift(begin, duration) } ?? begin

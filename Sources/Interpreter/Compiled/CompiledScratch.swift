@@ -43,6 +43,7 @@ final class CompiledScratch: @unchecked Sendable {
     }
 
     deinit {
+        slots.predictions?.deallocate()
         derived.deallocate()
         derivedDone.deallocate()
         variables.deallocate()

@@ -1,44 +1,53 @@
 /// The parts of a result's JSON that depend on the plan alone (names of
 /// rules and steps, labels, departments), escaped once when the plan is
 /// compiled, so that writing a result is copying bytes.
-struct ResultFragments: Sendable {
+struct ResultFragments: @unchecked Sendable {
+    /// Every fragment, one after another; the others are ranges of it.
+    let bytes: UnsafeBufferPointer<UInt8>
     /// `,"policy":"…","as_of":"` (the date follows).
-    let policy: [UInt8]
+    let policy: Range<Int>
     /// `"name"` of each category, exclusion and elimination condition.
-    let categories: [[UInt8]]
-    let exclusions: [[UInt8]]
-    let elimination: [[UInt8]]
+    let categories: UnsafeBufferPointer<Range<Int>>
+    let exclusions: UnsafeBufferPointer<Range<Int>>
+    let elimination: UnsafeBufferPointer<Range<Int>>
     /// `{"rule":…,"department":…,"due":"` by alert.
-    let alertHeads: [[UInt8]]
-    /// `","label":…,"interval":…,"event_date":` by alert and schedule.
-    let alertMiddles: [[[UInt8]]]
+    let alertHeads: UnsafeBufferPointer<Range<Int>>
+    /// `","label":…,"interval":…,"event_date":` by schedule (of all alerts, in order).
+    let alertMiddles: UnsafeBufferPointer<Range<Int>>
     /// `{"step":…,"due":"` and `","procedure":…,"label":…,"overdue":` by step.
-    let stepHeads: [[UInt8]]
-    let stepTails: [[UInt8]]
+    let stepHeads: UnsafeBufferPointer<Range<Int>>
+    let stepTails: UnsafeBufferPointer<Range<Int>>
 
-    init(_ plan: Plan) {
+    init(_ plan: Plan, _ frozen: inout FrozenArrays) {
         func quoted(_ text: String) -> String { ResultWriter.jsonString(text) }
         func optional(_ text: String?) -> String { text.map(quoted) ?? "null" }
-        policy = Array(",\"policy\":\(plan.metadata.id.isEmpty ? "null" : quoted(plan.metadata.id)),\"as_of\":\"".utf8)
-        categories = plan.categories.map { Array(quoted($0.name).utf8) }
-        exclusions = plan.exclusions.map { Array(quoted($0.name).utf8) }
-        elimination = plan.elimination.map { Array(quoted($0.name).utf8) }
-        alertHeads = plan.alerts.map { Array("{\"rule\":\(quoted($0.name)),\"department\":\(quoted($0.department)),\"due\":\"".utf8) }
-        alertMiddles = plan.alerts.map { alert in
-            alert.schedules.map { schedule in
-                Array("\",\"label\":\(optional(alert.label)),\"interval\":\(quoted(schedule.interval.text)),\"event_date\":".utf8)
-            }
+        var bytes: [UInt8] = []
+        func add(_ text: String) -> Range<Int> {
+            let start = bytes.count
+            bytes.append(contentsOf: text.utf8)
+            return start..<bytes.count
         }
-        var heads: [[UInt8]] = []
-        var tails: [[UInt8]] = []
+        policy = add(",\"policy\":\(plan.metadata.id.isEmpty ? "null" : quoted(plan.metadata.id)),\"as_of\":\"")
+        categories = frozen.keep(plan.categories.map { add(quoted($0.name)) })
+        exclusions = frozen.keep(plan.exclusions.map { add(quoted($0.name)) })
+        elimination = frozen.keep(plan.elimination.map { add(quoted($0.name)) })
+        alertHeads = frozen.keep(plan.alerts.map { add("{\"rule\":\(quoted($0.name)),\"department\":\(quoted($0.department)),\"due\":\"") })
+        alertMiddles = frozen.keep(plan.alerts.flatMap { alert in
+            alert.schedules.map { schedule in
+                add("\",\"label\":\(optional(alert.label)),\"interval\":\(quoted(schedule.interval.text)),\"event_date\":")
+            }
+        })
+        var heads: [Range<Int>] = []
+        var tails: [Range<Int>] = []
         for procedure in plan.procedures {
             for step in procedure.steps {
-                heads.append(Array("{\"step\":\(quoted(step.name)),\"due\":\"".utf8))
-                tails.append(Array("\",\"procedure\":\(quoted(procedure.name)),\"label\":\(optional(step.label)),\"overdue\":".utf8))
+                heads.append(add("{\"step\":\(quoted(step.name)),\"due\":\""))
+                tails.append(add("\",\"procedure\":\(quoted(procedure.name)),\"label\":\(optional(step.label)),\"overdue\":"))
             }
         }
-        stepHeads = heads
-        stepTails = tails
+        stepHeads = frozen.keep(heads)
+        stepTails = frozen.keep(tails)
+        self.bytes = frozen.keep(bytes)
     }
 }
 
@@ -53,6 +62,10 @@ struct ResultBytes {
     }
 
     mutating func append(_ bytes: [UInt8]) { out.append(contentsOf: bytes) }
+
+    mutating func append(_ fragment: Range<Int>, of json: ResultFragments) {
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: json.bytes[fragment]))
+    }
 
     mutating func append(_ text: StaticString) {
         out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
@@ -92,7 +105,7 @@ struct ResultBytes {
         }
     }
 
-    mutating func append(names: UInt64, _ fragments: [[UInt8]]) {
+    mutating func append(names: UInt64, _ fragments: UnsafeBufferPointer<Range<Int>>, of json: ResultFragments) {
         out.append(0x5B)
         var first = true
         var rest = names
@@ -101,7 +114,7 @@ struct ResultBytes {
             rest &= rest - 1
             if !first { out.append(0x2C) }
             first = false
-            out.append(contentsOf: fragments[index])
+            append(fragments[index], of: json)
         }
         out.append(0x5D)
     }
@@ -115,20 +128,20 @@ struct ResultBytes {
         let json = plan.json
         append("{\"id\":")
         if let id { append(id) } else { append("null") }
-        append(json.policy)
+        append(json.policy, of: json)
         append(date: asOf)
         append("\",\"decision\":\"")
         out.append(contentsOf: outcome.decision.rawValue.utf8)
         append("\",\"category\":")
-        if outcome.category >= 0 { append(json.categories[outcome.category]) } else { append("null") }
+        if outcome.category >= 0 { append(json.categories[outcome.category], of: json) } else { append("null") }
         append(",\"exclusions\":")
-        append(names: outcome.exclusions, json.exclusions)
+        append(names: outcome.exclusions, json.exclusions, of: json)
         append(",\"exception\":")
         append(bool: outcome.exception)
         append(",\"elimination\":{\"eligible\":")
         append(bool: outcome.eliminationEligible)
         append(",\"blocked_by\":")
-        append(names: outcome.blockedBy, json.elimination)
+        append(names: outcome.blockedBy, json.elimination, of: json)
         append("},\"alerts\":[")
         var first = true
         var rest = outcome.alerts
@@ -138,9 +151,9 @@ struct ResultBytes {
             if !first { out.append(0x2C) }
             first = false
             let due = scratch.alertDue[index]
-            append(json.alertHeads[index])
+            append(json.alertHeads[index], of: json)
             append(date: due)
-            append(json.alertMiddles[index][scratch.alertSchedule[index]])
+            append(json.alertMiddles[scratch.alertSchedule[index]], of: json)
             if let event = scratch.alertEvent[index] {
                 out.append(0x22)
                 append(date: event)
@@ -161,16 +174,16 @@ struct ResultBytes {
             if !first { out.append(0x2C) }
             first = false
             let due = scratch.stepDue[index]
-            append(json.stepHeads[index])
+            append(json.stepHeads[index], of: json)
             append(date: due)
-            append(json.stepTails[index])
+            append(json.stepTails[index], of: json)
             append(bool: due < asOf)
             out.append(0x7D)
         }
         append("],\"green_channel\":")
         append(bool: outcome.greenChannel)
         append(",\"missing\":[],\"warnings\":[],\"messages\":[],\"trace\":[],\"matched_category\":")
-        if outcome.matchedCategory >= 0 { append(json.categories[outcome.matchedCategory]) } else { append("null") }
+        if outcome.matchedCategory >= 0 { append(json.categories[outcome.matchedCategory], of: json) } else { append("null") }
         append(",\"line\":")
         append(integer: line)
         append("}\n")

@@ -7,7 +7,12 @@ extension FastRecordDecoder {
     /// Whether the line was read into `slots` (the household is the record at 0).
     func decode(_ line: UnsafeBufferPointer<UInt8>, into slots: inout HouseholdSlots) -> Bool {
         slots.reset()
-        var reader = Reader(bytes: line, tables: tables, limits: limits)
+        if slots.predictions == nil {
+            let predictions = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, tables.predictionCount))
+            predictions.initialize(repeating: -1, count: max(1, tables.predictionCount))
+            slots.predictions = predictions
+        }
+        var reader = Reader(bytes: line, tables: tables, limits: limits, predictions: slots.predictions)
         reader.skipSpace()
         guard reader.slotRecord(tables.root, &slots) == 0 else { return false }
         reader.skipSpace()
@@ -26,8 +31,19 @@ extension FastRecordDecoder.Reader {
         if current == 0x7D {
             position += 1
         } else {
+            let guesses = predictions.map { $0 + tables.predictionBase[type] }
+            var previous = table.fields.count
             while true {
-                guard let key = rawString(), let slot = table.names.index(of: key) else { return nil }
+                guard let key = rawString() else { return nil }
+                let slot: Int
+                if let guesses, guesses[previous] >= 0, table.names.matches(Int(guesses[previous]), key) {
+                    slot = Int(guesses[previous])
+                } else {
+                    guard let found = table.names.index(of: key) else { return nil }
+                    slot = found
+                    guesses?[previous] = Int32(found)
+                }
+                previous = slot
                 let bit = UInt64(1) << UInt64(slot & 63)
                 let firstTime = withUnsafeMutableBytes(of: &seen) { words -> Bool in
                     let word = words.baseAddress!.assumingMemoryBound(to: UInt64.self) + (slot >> 6)

@@ -55,6 +55,9 @@ struct HouseholdSlots {
     var items: [SlotValue] = []
     /// Elements of lists still being read (lists inside lists finish first).
     var pending: [SlotValue] = []
+    /// The reader's guesses of the next key (`FastRecordDecoder.Reader.predictions`),
+    /// kept from household to household; freed by the scratch memory that owns them.
+    var predictions: UnsafeMutablePointer<Int32>?
 
     mutating func reset() {
         fields.removeAll(keepingCapacity: true)

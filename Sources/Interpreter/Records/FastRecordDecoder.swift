@@ -32,45 +32,83 @@ struct FastRecordDecoder: Sendable {
         let bounds: ClosedRange<Rational>?
     }
 
-    final class RecordTable: Sendable {
+    /// A record type's fields: their tables and names, and the required ones.
+    /// Plain pointers into `Tables`' memory: copying one touches no reference count.
+    struct RecordTable: @unchecked Sendable {
         /// The names of the fields, by slot, as bytes: a key is matched in the
-        /// line itself, with no `String` made and no hashing.
+        /// line itself, with no `String` made.
         let names: ByteNames
-        let fields: [FieldTable]
-        let required: [Int]
-
-        init(names: [String], fields: [FieldTable], required: [Int]) {
-            self.names = ByteNames(names)
-            self.fields = fields
-            self.required = required
-        }
+        let fields: UnsafeBufferPointer<FieldTable>
+        let required: UnsafeBufferPointer<Int>
     }
 
-    /// Names to match against bytes: the index of the first name equal to
-    /// them. A table holds a few dozen names at most, so a scan that
-    /// compares lengths first is quicker than making a string to hash.
-    struct ByteNames: Sendable {
-        let names: [[UInt8]]
+    /// Names to match against bytes: the index of the name equal to them,
+    /// found through a small open-addressed table of the names' lengths and
+    /// end bytes, then checked byte for byte. Plain pointers into `Tables`' memory.
+    struct ByteNames: @unchecked Sendable {
+        let bytes: UnsafeBufferPointer<UInt8>
+        /// Where each name begins in `bytes` (one more entry: the end).
+        let offsets: UnsafeBufferPointer<Int32>
+        /// Index of a name plus one by hash; 0 is empty.
+        let buckets: UnsafeBufferPointer<Int32>
 
-        init(_ names: [String]) { self.names = names.map { Array($0.utf8) } }
+        var count: Int { offsets.count - 1 }
 
-        func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-            for (index, name) in names.enumerated() where name.count == bytes.count {
-                let equal = name.withUnsafeBufferPointer { candidate in
-                    candidate.isEmpty || memcmp(candidate.baseAddress!, bytes.baseAddress!, candidate.count) == 0
-                }
-                if equal { return index }
+        /// A hash of the length and of the first, middle and last bytes.
+        @inline(__always)
+        static func hash(_ bytes: UnsafeBufferPointer<UInt8>, _ mask: Int) -> Int {
+            guard let first = bytes.first, let last = bytes.last else { return 0 }
+            let middle = bytes[bytes.count / 2]
+            let mixed = (UInt32(bytes.count) << 24 | UInt32(first) << 16 | UInt32(middle) << 8 | UInt32(last)) &* 0x9E37_79B1
+            return Int(mixed >> 16) & mask
+        }
+
+        /// Whether name `index` is these bytes.
+        @inline(__always)
+        func matches(_ index: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+            let start = Int(offsets[index])
+            guard Int(offsets[index + 1]) - start == key.count else { return false }
+            guard var left = key.baseAddress, var right = bytes.baseAddress.map({ $0 + start }) else { return true }
+            var remaining = key.count
+            while remaining >= 8 {
+                if UnsafeRawPointer(left).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(right).loadUnaligned(as: UInt64.self) { return false }
+                left += 8
+                right += 8
+                remaining -= 8
             }
-            return nil
+            while remaining > 0 {
+                if left.pointee != right.pointee { return false }
+                left += 1
+                right += 1
+                remaining -= 1
+            }
+            return true
+        }
+
+        func index(of key: UnsafeBufferPointer<UInt8>) -> Int? {
+            let mask = buckets.count - 1
+            var bucket = ByteNames.hash(key, mask)
+            while true {
+                let entry = Int(buckets[bucket])
+                if entry == 0 { return nil }
+                if matches(entry - 1, key) { return entry - 1 }
+                bucket = (bucket + 1) & mask
+            }
         }
     }
 
-    final class Tables: Sendable {
-        let records: [RecordTable]
+    /// The schema as flat tables, allocated once and kept for the decoder's life.
+    final class Tables: @unchecked Sendable {
+        let records: UnsafeBufferPointer<RecordTable>
         /// Member names of each enumeration (labels and aliases are left to the general path).
-        let members: [ByteNames]
+        let members: UnsafeBufferPointer<ByteNames>
         let root: Int
         let idSlot: Int?
+        /// Where each record type's guesses begin in a reader's `predictions`
+        /// (one per field and one for the record's start), and how many there are.
+        let predictionBase: UnsafeBufferPointer<Int>
+        let predictionCount: Int
+        private let frozen: FrozenArrays
 
         init(_ schema: Schema) {
             func table(_ field: Field, _ type: ValueType, isList: Bool) -> FieldTable {
@@ -91,15 +129,46 @@ struct FastRecordDecoder: Sendable {
                     return FieldTable(kind: .unsupported, isList: isList, index: 0, isMoney: false, isInteger: false, nonEmpty: false, bounds: nil)
                 }
             }
-            records = schema.records.map { record in
-                // Slots are the positions of the fields (`Schema` numbers them so).
-                RecordTable(names: record.fields.map(\.name), fields: record.fields.map { table($0, $0.type, isList: false) },
-                            required: record.fields.filter(\.required).map(\.slot))
+            var frozen = FrozenArrays()
+            func keep<T>(_ array: [T]) -> UnsafeBufferPointer<T> { frozen.keep(array) }
+            func names(_ list: [String]) -> ByteNames {
+                var bytes: [UInt8] = []
+                var offsets: [Int32] = [0]
+                for name in list {
+                    bytes.append(contentsOf: name.utf8)
+                    offsets.append(Int32(bytes.count))
+                }
+                var size = 8
+                while size < list.count * 4 { size *= 2 }
+                var buckets = [Int32](repeating: 0, count: size)
+                for (index, name) in list.enumerated() {
+                    let utf8 = Array(name.utf8)
+                    var bucket = utf8.withUnsafeBufferPointer { ByteNames.hash($0, size - 1) }
+                    while buckets[bucket] != 0 { bucket = (bucket + 1) & (size - 1) }
+                    buckets[bucket] = Int32(index + 1)
+                }
+                return ByteNames(bytes: keep(bytes), offsets: keep(offsets), buckets: keep(buckets))
             }
-            members = schema.enumerations.map { ByteNames($0.members.map(\.name)) }
+            // Slots are the positions of the fields (`Schema` numbers them so).
+            records = keep(schema.records.map { record in
+                RecordTable(names: names(record.fields.map(\.name)), fields: keep(record.fields.map { table($0, $0.type, isList: false) }),
+                            required: keep(record.fields.filter(\.required).map(\.slot)))
+            })
+            members = keep(schema.enumerations.map { names($0.members.map(\.name)) })
+            var bases: [Int] = []
+            var predictions = 0
+            for record in schema.records {
+                bases.append(predictions)
+                predictions += record.fields.count + 1
+            }
+            predictionBase = keep(bases)
+            predictionCount = predictions
             root = schema.root
             idSlot = schema.rootRecord.fields.first { $0.name == "id" && $0.type == .text }?.slot
+            self.frozen = frozen
         }
+
+        deinit { frozen.free() }
     }
 
     /// The record and its `id`, or nil to let the general path read the line.
@@ -122,6 +191,11 @@ struct FastRecordDecoder: Sendable {
         let tables: Tables
         let limits: JSONLimits
         var position = 0
+        /// The key that followed each key last time (-1: none yet), by
+        /// `Tables.predictionBase`: records of one export list their keys in
+        /// one order, so the guess is nearly always right and a key is
+        /// matched by one comparison. Nil: no guessing.
+        var predictions: UnsafeMutablePointer<Int32>? = nil
 
         var current: UInt8? { position < bytes.count ? bytes[position] : nil }
 
