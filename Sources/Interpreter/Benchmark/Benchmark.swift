@@ -68,7 +68,37 @@ public struct Benchmark {
             }
             return counts.total
         }
-        return Figure(name: "evaluate only", threads: threads, households: count, bytes: 0, seconds: time)
+        return Figure(name: "evaluate only (general)", threads: threads, households: count, bytes: 0, seconds: time)
+    }
+
+    /// (b) Evaluation only, by the compiled evaluation (what `policy eval`
+    /// uses): households already read into slots, with defaults filled and
+    /// checks passed, are decided `rounds` times over (alerts and procedures
+    /// included). Nil when the plan does not compile.
+    public func evaluateCompiled(jsonl path: String, sample: Int, rounds: Int, threads: Int) throws -> Figure? {
+        guard let lane = CompiledLane(plan: plan, asOf: asOf, limits: .default) else { return nil }
+        var prepared: [CompiledLane.Prepared] = []
+        var reader = JSONLinesReader(source: try FileByteSource(path: path))
+        reader.defersParsing = true
+        while prepared.count < sample, reader.next() != nil {
+            guard let line = reader.takeUnparsed(), let household = lane.prepare(line) else { continue }
+            prepared.append(household)
+        }
+        let households = prepared
+        let parts = max(1, threads)
+        let (time, count) = Self.seconds {
+            let counts = Counts(parts)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let scratch = CompiledScratch(lane.plan)
+                var decided = 0
+                for round in 0..<rounds where round % parts == part {
+                    for household in households where lane.decide(household, scratch) != nil { decided += 1 }
+                }
+                counts.set(part, decided)
+            }
+            return counts.total
+        }
+        return Figure(name: "evaluate only (compiled)", threads: threads, households: count, bytes: 0, seconds: time)
     }
 
     /// (c) and (d) End to end: records read, decided and written as JSON Lines
@@ -79,16 +109,16 @@ public struct Benchmark {
         let evaluator = HouseholdEvaluator(plan: plan, asOf: asOf)
         let (time, count) = try Self.seconds {
             let pipeline = EvaluationPipeline(threads: threads)
-            let work: @Sendable (RawRecord, Int?) -> (id: String?, output: String) = { raw, first in
-                let result = evaluator.evaluate(raw, firstLineOfID: first)
-                return (result.id, ResultWriter.line(result, .jsonl))
+            let work: @Sendable (RawRecord, Int?) -> (id: String?, output: [UInt8]) = { raw, first in
+                let result = evaluator.evaluateLine(raw, firstLineOfID: first, format: .jsonl)
+                return (result.id, result.output)
             }
             if csv {
                 var source = CSVRecordSource(rows: CSVReader(source: try FileByteSource(path: path)), schema: plan.schema)
-                return pipeline.run(&source, work: work, emit: { written += $0.utf8.count })
+                return pipeline.run(&source, work: work, emit: { written += $0.count })
             }
             var source = JSONLinesRecordSource(reader: JSONLinesReader(source: try FileByteSource(path: path)), defersParsing: true)
-            return pipeline.run(&source, work: work, emit: { written += $0.utf8.count })
+            return pipeline.run(&source, work: work, emit: { written += $0.count })
         }
         return (Figure(name: csv ? "end to end CSV" : "end to end JSONL", threads: threads, households: count,
                        bytes: Self.fileSize(path), seconds: time), written)

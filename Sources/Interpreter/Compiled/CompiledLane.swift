@@ -76,4 +76,44 @@ struct CompiledLane: Sendable {
         }
         return given == 0 || given >= policy.count
     }
+
+    /// A household read and prepared (defaults filled, checks passed), for
+    /// measuring the decision alone.
+    struct Prepared: Sendable {
+        let fields: [SlotValue]
+        let items: [SlotValue]
+        let line: [UInt8]
+    }
+
+    func prepare(_ line: [UInt8]) -> Prepared? {
+        let scratch = pool.take()
+        defer { pool.giveBack(scratch) }
+        var slots = scratch.slots
+        scratch.slots = HouseholdSlots()
+        defer { scratch.slots = slots }
+        let prepared: Bool = line.withUnsafeBufferPointer { buffer in
+            guard decoder.decode(buffer, into: &slots) else { return false }
+            let items = slots.items
+            return slots.fields.withUnsafeMutableBufferPointer { fields in
+                items.withUnsafeBufferPointer { items in
+                    var run = CompiledRun(plan: plan, fields: fields, items: items, line: buffer, scratch: scratch, today: asOf)
+                    return (try? run.prepare()) != nil
+                }
+            }
+        }
+        return prepared ? Prepared(fields: slots.fields, items: slots.items, line: line) : nil
+    }
+
+    /// The decision of a prepared household (nil: the general path would decide it).
+    func decide(_ household: Prepared, _ scratch: CompiledScratch) -> DecisionKind? {
+        var fields = household.fields
+        return fields.withUnsafeMutableBufferPointer { fields in
+            household.items.withUnsafeBufferPointer { items in
+                household.line.withUnsafeBufferPointer { line in
+                    let run = CompiledRun(plan: plan, fields: fields, items: items, line: line, scratch: scratch, today: asOf)
+                    return (try? run.decide())?.decision
+                }
+            }
+        }
+    }
 }

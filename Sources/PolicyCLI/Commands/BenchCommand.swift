@@ -73,9 +73,11 @@ enum BenchCommand {
         }
         do {
             for threads in threadCounts { add(try benchmark.read(jsonl: jsonl, threads: threads)) }
+            let sample = min(count, 10_000), rounds = max(1, count / min(count, 10_000))
             for threads in threadCounts {
-                add(try benchmark.evaluate(jsonl: jsonl, sample: min(count, 10_000), rounds: max(1, count / min(count, 10_000)), threads: threads))
+                if let figure = try benchmark.evaluateCompiled(jsonl: jsonl, sample: sample, rounds: rounds, threads: threads) { add(figure) }
             }
+            for threads in threadCounts { add(try benchmark.evaluate(jsonl: jsonl, sample: sample, rounds: rounds, threads: threads)) }
             for threads in threadCounts { add(try benchmark.endToEnd(path: jsonl, csv: false, threads: threads).0) }
             for threads in threadCounts { add(try benchmark.endToEnd(path: csv, csv: true, threads: threads).0) }
         } catch {
