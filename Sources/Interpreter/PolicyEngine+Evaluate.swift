@@ -181,13 +181,54 @@ public struct HouseholdEvaluator: Sendable {
 public struct DuplicateIDs: Sendable {
     public static let defaultWindow = 100_000
     public let window: Int
-    private var firstLines: [String: Int] = [:]
-    /// The ids kept, in a ring that grows to `window` and then turns.
-    private var ring: [String] = []
+    /// The ids kept, with their hashes and first lines, in a ring that grows
+    /// to `window` and then turns.
+    private var ring: [(id: String, hash: UInt64, line: Int)] = []
     private var next = 0
+    /// Open addressing by hash, linear probing: a position in `ring` plus
+    /// one, 0 for empty. Twice the window or more, so probes stay short; a
+    /// table of integers rather than a dictionary of strings, because every
+    /// record is looked up and most are not there.
+    private var table: [Int32]
+    private let mask: Int
+    /// Per run, so that ids chosen to collide cannot be prepared in advance.
+    private let seed = UInt64.random(in: 1...UInt64.max)
 
     public init(window: Int = DuplicateIDs.defaultWindow) {
         self.window = max(1, window)
+        var size = 16
+        while size < self.window * 2 { size *= 2 }
+        table = [Int32](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    private func hash(_ id: String) -> UInt64 {
+        var id = id
+        return id.withUTF8 { bytes in
+            var hash = seed ^ 0xCBF2_9CE4_8422_2325
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            hash ^= hash >> 33
+            hash = hash &* 0xFF51_AFD7_ED55_8CCD
+            return hash ^ (hash >> 33)
+        }
+    }
+
+    /// Empties a slot of the table, moving later entries of its run back so that every entry stays reachable.
+    private mutating func removeSlot(_ slot: Int) {
+        var hole = slot
+        var probe = slot
+        while true {
+            probe = (probe + 1) & mask
+            let entry = table[probe]
+            if entry == 0 { break }
+            let home = Int(truncatingIfNeeded: ring[Int(entry) - 1].hash) & mask
+            // The entry stays when its home lies cyclically in (hole, probe].
+            let stays = hole <= probe ? (hole < home && home <= probe) : (hole < home || home <= probe)
+            if stays { continue }
+            table[hole] = entry
+            hole = probe
+        }
+        table[hole] = 0
     }
 
     /// The line where this record's id was used before, or nil (and the id is remembered).
@@ -198,15 +239,27 @@ public struct DuplicateIDs: Sendable {
     /// The line where this id was used before, or nil (and the id is remembered with its line).
     public mutating func firstLine(of id: String?, line: Int) -> Int? {
         guard let id else { return nil }
-        if let first = firstLines[id] { return first }
-        if ring.count < window {
-            ring.append(id)
-        } else {
-            firstLines[ring[next]] = nil
-            ring[next] = id
-            next = (next + 1) % window
+        let hash = hash(id)
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while table[slot] != 0 {
+            let kept = ring[Int(table[slot]) - 1]
+            if kept.hash == hash, kept.id == id { return kept.line }
+            slot = (slot + 1) & mask
         }
-        firstLines[id] = line
+        if ring.count < window {
+            ring.append((id, hash, line))
+            table[slot] = Int32(ring.count)
+            return nil
+        }
+        // The oldest id leaves the window; the new one takes its place in the ring.
+        var oldest = Int(truncatingIfNeeded: ring[next].hash) & mask
+        while Int(table[oldest]) - 1 != next { oldest = (oldest + 1) & mask }
+        removeSlot(oldest)
+        ring[next] = (id, hash, line)
+        slot = Int(truncatingIfNeeded: hash) & mask
+        while table[slot] != 0 { slot = (slot + 1) & mask }
+        table[slot] = Int32(next + 1)
+        next = (next + 1) % window
         return nil
     }
 

@@ -7,7 +7,7 @@ final class Terminal: @unchecked Sendable {
     private let lock = NSLock()
     private var buffer: [UInt8] = []
     private let handle: FileHandle
-    private let limit = 1 << 16
+    private let limit = 1 << 18
 
     static let out = Terminal(FileHandle.standardOutput)
     static let err = Terminal(FileHandle.standardError)
@@ -39,10 +39,9 @@ final class Terminal: @unchecked Sendable {
 
     private func flushLocked() {
         guard !buffer.isEmpty else { return }
-        let data = Data(buffer)
-        buffer.removeAll(keepingCapacity: true)
+        defer { buffer.removeAll(keepingCapacity: true) }
         do {
-            try handle.write(contentsOf: data)
+            try handle.write(contentsOf: buffer)
         } catch {
             // The reader went away (a closed pipe) or the disk is full: nothing
             // more can be written, and a half-written `--output` file is removed.

@@ -84,12 +84,17 @@ public struct Benchmark {
             guard let line = reader.takeUnparsed(), let household = lane.prepare(line) else { continue }
             prepared.append(household)
         }
-        let households = prepared
         let parts = max(1, threads)
+        // Each thread decides its own copies: threads share no reference count.
+        let copies = (0..<parts).map { _ in
+            prepared.map { CompiledLane.Prepared(fields: $0.fields.map { $0 }, items: $0.items.map { $0 }, line: $0.line.map { $0 }) }
+        }
+        let scratches = (0..<parts).map { _ in CompiledScratch(lane.plan) }
         let (time, count) = Self.seconds {
             let counts = Counts(parts)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let scratch = CompiledScratch(lane.plan)
+                let scratch = scratches[part]
+                let households = copies[part]
                 var decided = 0
                 for round in 0..<rounds where round % parts == part {
                     for household in households where lane.decide(household, scratch) != nil { decided += 1 }

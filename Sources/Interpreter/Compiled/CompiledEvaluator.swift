@@ -20,6 +20,8 @@ struct CompiledRun {
     let line: UnsafeBufferPointer<UInt8>
     let scratch: CompiledScratch
     let today: CivilDate
+    /// Its year, month and day, worked out once.
+    let todayParts: (year: Int, month: Int, day: Int)
     /// The record a default or check is evaluated in (-1: none).
     var current: Int32 = -1
 
@@ -36,6 +38,7 @@ struct CompiledRun {
         self.line = line
         self.scratch = scratch
         self.today = today
+        todayParts = today.components
         scratch.forgetDerived()
     }
 

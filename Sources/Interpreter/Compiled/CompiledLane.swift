@@ -106,11 +106,12 @@ struct CompiledLane: Sendable {
 
     /// The decision of a prepared household (nil: the general path would decide it).
     func decide(_ household: Prepared, _ scratch: CompiledScratch) -> DecisionKind? {
-        var fields = household.fields
-        return fields.withUnsafeMutableBufferPointer { fields in
+        // Deciding reads the fields and does not change them.
+        household.fields.withUnsafeBufferPointer { fields in
             household.items.withUnsafeBufferPointer { items in
                 household.line.withUnsafeBufferPointer { line in
-                    let run = CompiledRun(plan: plan, fields: fields, items: items, line: line, scratch: scratch, today: asOf)
+                    let run = CompiledRun(plan: plan, fields: UnsafeMutableBufferPointer(mutating: fields), items: items, line: line,
+                                          scratch: scratch, today: asOf)
                     return (try? run.decide())?.decision
                 }
             }

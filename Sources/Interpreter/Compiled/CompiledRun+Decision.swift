@@ -203,7 +203,7 @@ extension CompiledRun {
     private func alerts() throws(GiveUp) -> UInt64 {
         var fired: UInt64 = 0
         let asOf = today
-        let month = asOf.month
+        let month = todayParts.month
         for (index, alert) in plan.alerts.enumerated() {
             if let months = alert.months, !Evaluator.month(month, isIn: months) { continue }
             var eventDate: CivilDate?

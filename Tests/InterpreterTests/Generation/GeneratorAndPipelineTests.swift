@@ -101,6 +101,36 @@ struct ArraySource: RecordSource {
         #expect(ids.firstLine(of: Self.record("a", line: 6)) == nil)
         #expect(ids.firstLine(of: Self.record("d", line: 7)) == 5)
     }
+
+    /// The table agrees with the plainest model of the window (a dictionary
+    /// and a ring of ids) on long random runs, where ids enter, repeat and
+    /// leave, and runs of the table wrap around and are mended on removal.
+    @Test(arguments: [1, 2, 5, 17, 64])
+    func theTableAgreesWithAPlainModel(window: Int) {
+        var generator = SplitMix64(seed: UInt64(window))
+        var ids = DuplicateIDs(window: window)
+        var firstLines: [String: Int] = [:]
+        var ring: [String] = []
+        var next = 0
+        for line in 1...20_000 {
+            let id = "h\(generator.next() % UInt64(window * 3))"
+            var expected: Int?
+            if let first = firstLines[id] {
+                expected = first
+            } else if ring.count < window {
+                ring.append(id)
+                firstLines[id] = line
+            } else {
+                firstLines[ring[next]] = nil
+                ring[next] = id
+                next = (next + 1) % window
+                firstLines[id] = line
+            }
+            let found = ids.firstLine(of: id, line: line)
+            #expect(found == expected, "line \(line), id \(id)")
+            if found != expected { return }
+        }
+    }
 }
 
 /// Lines parsed by the evaluating threads give what lines parsed by the reader give.
