@@ -23,9 +23,8 @@ struct CompiledLane: Sendable {
 
     private func evaluate(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, _ scratch: CompiledScratch)
         -> (id: String?, output: [UInt8], decision: DecisionKind)? {
-        // Taken out of the scratch memory while in use, and given back: no copy is made.
+        // The buffers are shared with the scratch memory; their new sizes are given back.
         var slots = scratch.slots
-        scratch.slots = HouseholdSlots()
         defer { scratch.slots = slots }
         guard decoder.decode(line, into: &slots), regionMatches(slots, line) else { return nil }
         var id: UnsafeBufferPointer<UInt8>?
@@ -35,19 +34,15 @@ struct CompiledLane: Sendable {
             if bytes.contains(0xE2) { return nil }
             id = bytes
         }
-        let items = slots.items
-        let outcome: CompiledOutcome? = slots.fields.withUnsafeMutableBufferPointer { fields in
-            items.withUnsafeBufferPointer { items in
-                var run = CompiledRun(plan: plan, fields: fields, items: items, line: line, scratch: scratch, today: asOf)
-                do {
-                    try run.prepare()
-                    return try run.decide()
-                } catch {
-                    return nil
-                }
-            }
+        var run = CompiledRun(plan: plan, fields: slots.fields.buffer, items: UnsafeBufferPointer(slots.items.buffer), line: line,
+                              scratch: scratch, today: asOf)
+        let outcome: CompiledOutcome
+        do {
+            try run.prepare()
+            outcome = try run.decide()
+        } catch {
+            return nil
         }
-        guard let outcome else { return nil }
         var writer = ResultBytes(reusing: [])
         writer.out.reserveCapacity(512 + line.count / 2)
         writer.write(outcome, id: id.map { bytes in
@@ -89,19 +84,14 @@ struct CompiledLane: Sendable {
         let scratch = pool.take()
         defer { pool.giveBack(scratch) }
         var slots = scratch.slots
-        scratch.slots = HouseholdSlots()
         defer { scratch.slots = slots }
         let prepared: Bool = line.withUnsafeBufferPointer { buffer in
             guard decoder.decode(buffer, into: &slots) else { return false }
-            let items = slots.items
-            return slots.fields.withUnsafeMutableBufferPointer { fields in
-                items.withUnsafeBufferPointer { items in
-                    var run = CompiledRun(plan: plan, fields: fields, items: items, line: buffer, scratch: scratch, today: asOf)
-                    return (try? run.prepare()) != nil
-                }
-            }
+            var run = CompiledRun(plan: plan, fields: slots.fields.buffer, items: UnsafeBufferPointer(slots.items.buffer), line: buffer,
+                                  scratch: scratch, today: asOf)
+            return (try? run.prepare()) != nil
         }
-        return prepared ? Prepared(fields: slots.fields, items: slots.items, line: line) : nil
+        return prepared ? Prepared(fields: Array(slots.fields.buffer), items: Array(slots.items.buffer), line: line) : nil
     }
 
     /// The decision of a prepared household (nil: the general path would decide it).

@@ -37,13 +37,11 @@ final class CompiledScratch: @unchecked Sendable {
         stepDue.initialize(repeating: .epoch, count: 64)
         stepBegin = .allocate(capacity: 64)
         stepBegin.initialize(repeating: .epoch, count: 64)
-        slots.fields.reserveCapacity(256)
-        slots.items.reserveCapacity(64)
         output.reserveCapacity(2048)
     }
 
     deinit {
-        slots.predictions?.deallocate()
+        slots.free()
         derived.deallocate()
         derivedDone.deallocate()
         variables.deallocate()

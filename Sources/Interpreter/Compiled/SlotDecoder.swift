@@ -34,12 +34,15 @@ extension FastRecordDecoder.Reader {
             let guesses = predictions.map { $0 + tables.predictionBase[type] }
             var previous = table.fields.count
             while true {
-                guard let key = rawString() else { return nil }
+                skipSpace()
+                guard position < bytes.count, bytes[position] == 0x22 else { return nil }
                 let slot: Int
-                if let guesses, guesses[previous] >= 0, table.names.matches(Int(guesses[previous]), key) {
+                if let guesses, guesses[previous] >= 0, let length = table.names.matches(Int(guesses[previous]), in: bytes, at: position + 1) {
+                    // The guessed key, then its closing quote: no need to look for the end.
                     slot = Int(guesses[previous])
+                    position += length + 2
                 } else {
-                    guard let found = table.names.index(of: key) else { return nil }
+                    guard let key = rawString(), let found = table.names.index(of: key) else { return nil }
                     slot = found
                     guesses?[previous] = Int32(found)
                 }
@@ -83,8 +86,7 @@ extension FastRecordDecoder.Reader {
         let count = slots.pending.count - start
         if field.nonEmpty, count == 0 { return nil }
         let listStart = Int32(slots.items.count)
-        slots.items.append(contentsOf: slots.pending[start...])
-        slots.pending.removeSubrange(start...)
+        slots.pending.move(from: start, to: &slots.items)
         return .list(ListRef(start: listStart, count: Int32(count), isConstant: false))
     }
 
@@ -103,20 +105,11 @@ extension FastRecordDecoder.Reader {
     mutating func textRef() -> TextRef? {
         guard consume(0x22) else { return nil }
         let start = position
-        var ascii = true
-        while position < bytes.count {
-            let byte = bytes[position]
-            if byte == 0x22 {
-                let count = position - start
-                position += 1
-                if !ascii, !UTF8Validation.isValid(UnsafeBufferPointer(rebasing: bytes[start..<(start + count)])) { return nil }
-                return TextRef(start: Int32(start), count: Int32(count), isConstant: false)
-            }
-            if byte == 0x5C || byte < 0x20 || position - start >= limits.maxStringBytes { return nil }
-            if byte >= 0x80 { ascii = false }
-            position += 1
-        }
-        return nil
+        let (end, ascii) = stringEnd(from: start)
+        guard end < bytes.count, bytes[end] == 0x22, end - start < limits.maxStringBytes, end <= Int(Int32.max) else { return nil }
+        if !ascii, !UTF8Validation.isValid(UnsafeBufferPointer(rebasing: bytes[start..<end])) { return nil }
+        position = end + 1
+        return TextRef(start: Int32(start), count: Int32(end - start), isConstant: false)
     }
 }
 

@@ -47,28 +47,100 @@ struct ListRef: Sendable {
     let isConstant: Bool
 }
 
+/// A growable run of slot values in memory of its own: appending and
+/// writing check nothing but room, as the reader does for every field of
+/// every household. A plain struct of a pointer and counts: copies share
+/// the memory, and its owner (`CompiledScratch`) frees it.
+struct SlotBuffer {
+    private(set) var base: UnsafeMutablePointer<SlotValue>
+    private(set) var count = 0
+    private(set) var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(16, capacity)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    @inline(__always)
+    mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(count + extra) }
+    }
+
+    private mutating func grow(_ needed: Int) {
+        var size = capacity * 2
+        while size < needed { size *= 2 }
+        let larger = UnsafeMutablePointer<SlotValue>.allocate(capacity: size)
+        larger.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = larger
+        capacity = size
+    }
+
+    @inline(__always)
+    mutating func append(_ value: SlotValue) {
+        reserve(1)
+        (base + count).initialize(to: value)
+        count += 1
+    }
+
+    /// `count` unknown values at the end; where they begin.
+    mutating func appendUnknown(_ extra: Int) -> Int {
+        reserve(extra)
+        (base + count).initialize(repeating: .unknown, count: extra)
+        count += extra
+        return count - extra
+    }
+
+    /// Moves the values from `start` on to the end of `other`, and drops them here.
+    mutating func move(from start: Int, to other: inout SlotBuffer) {
+        let moved = count - start
+        other.reserve(moved)
+        (other.base + other.count).moveInitialize(from: base + start, count: moved)
+        other.count += moved
+        count = start
+    }
+
+    @inline(__always)
+    subscript(index: Int) -> SlotValue {
+        get { base[index] }
+        nonmutating set { base[index] = newValue }
+    }
+
+    mutating func removeAll() { count = 0 }
+
+    var buffer: UnsafeMutableBufferPointer<SlotValue> { UnsafeMutableBufferPointer(start: base, count: count) }
+
+    func free() { base.deallocate() }
+}
+
 /// One household read into slots: the fields of every record, one after
 /// another, and the elements of every list. Reused from household to
-/// household, so that reading one allocates nothing once the arrays are grown.
+/// household, so that reading one allocates nothing once the buffers are grown.
 struct HouseholdSlots {
-    var fields: [SlotValue] = []
-    var items: [SlotValue] = []
+    var fields = SlotBuffer(capacity: 256)
+    var items = SlotBuffer(capacity: 64)
     /// Elements of lists still being read (lists inside lists finish first).
-    var pending: [SlotValue] = []
+    var pending = SlotBuffer(capacity: 64)
     /// The reader's guesses of the next key (`FastRecordDecoder.Reader.predictions`),
-    /// kept from household to household; freed by the scratch memory that owns them.
+    /// kept from household to household.
     var predictions: UnsafeMutablePointer<Int32>?
 
     mutating func reset() {
-        fields.removeAll(keepingCapacity: true)
-        items.removeAll(keepingCapacity: true)
-        pending.removeAll(keepingCapacity: true)
+        fields.removeAll()
+        items.removeAll()
+        pending.removeAll()
     }
 
     /// Room for a record of `count` fields, all unknown; where it begins.
+    @inline(__always)
     mutating func allocateRecord(_ count: Int) -> Int32 {
-        let base = Int32(fields.count)
-        for _ in 0..<count { fields.append(.unknown) }
-        return base
+        Int32(fields.appendUnknown(count))
+    }
+
+    func free() {
+        fields.free()
+        items.free()
+        pending.free()
+        predictions?.deallocate()
     }
 }

@@ -85,6 +85,14 @@ struct FastRecordDecoder: Sendable {
             return true
         }
 
+        /// The length of name `index` when `line` holds it at `start`, followed by a quote.
+        @inline(__always)
+        func matches(_ index: Int, in line: UnsafeBufferPointer<UInt8>, at start: Int) -> Int? {
+            let length = Int(offsets[index + 1] - offsets[index])
+            guard start + length < line.count, line[start + length] == 0x22 else { return nil }
+            return matches(index, UnsafeBufferPointer(rebasing: line[start..<(start + length)])) ? length : nil
+        }
+
         func index(of key: UnsafeBufferPointer<UInt8>) -> Int? {
             let mask = buckets.count - 1
             var bucket = ByteNames.hash(key, mask)
@@ -199,10 +207,46 @@ struct FastRecordDecoder: Sendable {
 
         var current: UInt8? { position < bytes.count ? bytes[position] : nil }
 
+        @inline(__always)
         mutating func skipSpace() {
+            // Most tokens follow the last with no space at all.
+            guard position < bytes.count, bytes[position] <= 0x20 else { return }
             while position < bytes.count, bytes[position] == 0x20 || bytes[position] == 0x09 || bytes[position] == 0x0D || bytes[position] == 0x0A {
                 position += 1
             }
+        }
+
+        /// Where, from `start`, the first quote, backslash or control character is
+        /// (or the end), and whether a byte before it is beyond ASCII. Eight bytes
+        /// at a time.
+        @inline(__always)
+        func stringEnd(from start: Int) -> (end: Int, ascii: Bool) {
+            var index = start
+            var high: UInt64 = 0
+            let base = UnsafeRawPointer(bytes.baseAddress!)
+            while index + 8 <= bytes.count {
+                let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+                let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+                // A byte is flagged when it is zero after the xor (quote, backslash) or below 0x20.
+                let special = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (word &- ones &* 0x20) & ~word) & highs
+                if special != 0 {
+                    let offset = special.trailingZeroBitCount / 8
+                    // Bytes beyond ASCII before the special one.
+                    let before = offset == 0 ? 0 : word & (UInt64.max >> (64 - 8 * offset))
+                    high |= before & highs
+                    return (index + offset, high == 0)
+                }
+                high |= word & highs
+                index += 8
+            }
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == 0x22 || byte == 0x5C || byte < 0x20 { break }
+                if byte >= 0x80 { high = 1 }
+                index += 1
+            }
+            return (index, high == 0)
         }
 
         mutating func consume(_ byte: UInt8) -> Bool {
@@ -217,16 +261,10 @@ struct FastRecordDecoder: Sendable {
         mutating func rawString() -> UnsafeBufferPointer<UInt8>? {
             guard consume(0x22) else { return nil }
             let start = position
-            while position < bytes.count {
-                let byte = bytes[position]
-                if byte == 0x22 {
-                    position += 1
-                    return UnsafeBufferPointer(rebasing: bytes[start..<(position - 1)])
-                }
-                if byte == 0x5C || byte < 0x20 || position - start >= limits.maxStringBytes { return nil }
-                position += 1
-            }
-            return nil
+            let (end, _) = stringEnd(from: start)
+            guard end < bytes.count, bytes[end] == 0x22, end - start < limits.maxStringBytes else { return nil }
+            position = end + 1
+            return UnsafeBufferPointer(rebasing: bytes[start..<end])
         }
 
         /// A string without escapes or control characters, as valid UTF-8.
@@ -269,8 +307,10 @@ struct FastRecordDecoder: Sendable {
             return UnsafeBufferPointer(rebasing: bytes[start..<position])
         }
 
+        @inline(__always)
         mutating func literal(_ word: StaticString) -> Bool {
             skipSpace()
+            guard position < bytes.count, bytes[position] == word.utf8Start[0] else { return false }
             let count = word.utf8CodeUnitCount
             guard position + count <= bytes.count else { return false }
             for index in 0..<count where bytes[position + index] != word.utf8Start[index] { return false }

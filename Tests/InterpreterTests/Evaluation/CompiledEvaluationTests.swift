@@ -137,6 +137,31 @@ import Testing
         #expect(String(decoding: repeated.output, as: UTF8.self).contains("E0607"))
     }
 
+    /// The reader finds the end of a string eight bytes at a time; it must
+    /// find what a byte-by-byte scan finds, wherever the end falls.
+    @Test func theEndOfAStringIsFoundAsByteByByte() {
+        var generator = SplitMix64(seed: 99)
+        let alphabet: [UInt8] = [0x41, 0x7A, 0x20, 0x7F, 0x80, 0xE4, 0xFF, 0x22, 0x5C, 0x00, 0x1F, 0x0A, 0x21, 0x5B]
+        for _ in 0..<5000 {
+            let count = Int(generator.next() % 40)
+            let bytes = (0..<count).map { _ in generator.next() % 4 == 0 ? alphabet[Int(generator.next() % UInt64(alphabet.count))] : 0x61 }
+            let start = count == 0 ? 0 : Int(generator.next() % UInt64(count))
+            var end = start
+            var ascii = true
+            while end < count, bytes[end] != 0x22, bytes[end] != 0x5C, bytes[end] >= 0x20 {
+                if bytes[end] >= 0x80 { ascii = false }
+                end += 1
+            }
+            let found = (bytes + [0]).withUnsafeBufferPointer { buffer in
+                FastRecordDecoder.Reader(bytes: UnsafeBufferPointer(rebasing: buffer[0..<count]), tables: Self.tables, limits: .default)
+                    .stringEnd(from: start)
+            }
+            #expect(found.end == end && found.ascii == ascii, "\(bytes) from \(start)")
+        }
+    }
+
+    static let tables = FastRecordDecoder(schema: plans[0].schema).tables
+
     @Test func textIsValidatedAsUTF8() {
         let valid = Array("丰都县 ok é 😀".utf8)
         #expect(valid.withUnsafeBufferPointer(UTF8Validation.isValid))
