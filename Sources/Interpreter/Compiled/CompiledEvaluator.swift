@@ -169,6 +169,24 @@ struct CompiledRun {
         case .list:
             // A list made while deciding would need storage of its own.
             throw GiveUp()
+        case .rootField(let slot):
+            return fields[Int(slot)]
+        case .variableField(let depth, let slot):
+            guard Int(depth) < plan.maxVariables, case .record(let record) = scratch.variables[Int(depth)] else { return .unknown }
+            return fields[Int(record) + Int(slot)]
+        case .compareConstant(let op, let left, let constant):
+            let a = try value(left)
+            if a.isUnknown { return .unknown }
+            return .bool(try compare(op, a, constant))
+        case .memberOf(let elementNode, let members, let negated):
+            let element = try value(elementNode)
+            switch element {
+            case .unknown: return .unknown
+            case .enumeration(let member):
+                let found = member >= 0 && member < 64 && members & (1 << UInt64(member)) != 0
+                return .bool(found != negated)
+            default: return .bool(negated)
+            }
         }
     }
 

@@ -29,6 +29,18 @@ enum CompiledNode: Sendable {
     case quantifier(QuantifierKind, depth: Int32, list: Int32, filter: Int32, body: Int32, durationZero: Bool)
     /// Elements are `operands[start..<start+count]`.
     case list(start: Int32, count: Int32)
+
+    // Shapes common enough to deserve a node of their own: fewer nodes to walk.
+
+    /// A field of the household (a path of one slot).
+    case rootField(Int32)
+    /// A field of a quantifier's variable (a path of one slot).
+    case variableField(depth: Int32, slot: Int32)
+    /// A comparison with a constant on the right.
+    case compareConstant(ComparisonOperator, Int32, SlotValue)
+    /// Membership of an enumeration member in a written list of members
+    /// (bit `m` of `members` for member `m`, all below 64).
+    case memberOf(Int32, members: UInt64, negated: Bool)
 }
 
 /// A plan compiled for `CompiledEvaluator`: nodes in one table, names of
@@ -315,18 +327,30 @@ final class CompiledPlan: @unchecked Sendable {
             }
         }
 
+        /// The members as a bit set, when all are enumeration members below 64.
+        static func memberSet(_ values: [Value]) -> UInt64? {
+            var set: UInt64 = 0
+            for value in values {
+                guard case .enumeration(let member) = value, member >= 0, member < 64 else { return nil }
+                set |= 1 << UInt64(member)
+            }
+            return set
+        }
+
         mutating func lower(_ node: PlanNode) throws(Unsupported) -> CompiledNode {
             switch node {
             case .constant(let value): return .constant(try constant(value))
             case .today: return .today
             case .derived(let index): return .derived(Int32(index))
             case .rootPath(let slots, _):
+                if slots.count == 1 { return .rootField(Int32(slots[0])) }
                 let (start, count) = self.slots(slots)
                 return .rootPath(start: start, count: count)
             case .currentPath(let slots, _):
                 let (start, count) = self.slots(slots)
                 return .currentPath(start: start, count: count)
             case .variablePath(let depth, let slots, _):
+                if slots.count == 1 { return .variableField(depth: Int32(depth), slot: Int32(slots[0])) }
                 let (start, count) = self.slots(slots)
                 return .variablePath(depth: Int32(depth), start: start, count: count)
             case .member(let base, let slot, _): return .member(try add(base), slot: Int32(slot))
@@ -335,7 +359,11 @@ final class CompiledPlan: @unchecked Sendable {
             case .negateDuration(let operand): return .negateDuration(try add(operand))
             case .and(let a, let b): return .and(try add(a), try add(b))
             case .or(let a, let b): return .or(try add(a), try add(b))
+            case .compare(let op, let a, .constant(let constant)) where !constant.isUnknown:
+                return .compareConstant(op, try add(a), try self.constant(constant))
             case .compare(let op, let a, let b): return .compare(op, try add(a), try add(b))
+            case .contains(let element, .constant(.list(let members)), let negated) where Builder.memberSet(members) != nil:
+                return .memberOf(try add(element), members: Builder.memberSet(members) ?? 0, negated: negated)
             case .contains(let element, let list, let negated): return .contains(element: try add(element), list: try add(list), negated: negated)
             case .arithmetic(let op, let a, let b): return .arithmetic(op, try add(a), try add(b))
             case .shiftDate(let date, let amount, let unit, let negative):
