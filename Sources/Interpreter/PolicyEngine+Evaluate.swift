@@ -31,7 +31,7 @@ public struct HouseholdEvaluator: Sendable {
         var evaluator = Evaluator(plan: plan)
         evaluator.language = language
         self.evaluator = evaluator
-        self.fastDecoder = FastRecordDecoder(schema: plan.schema, limits: limits)
+        self.fastDecoder = FastRecordDecoder(schema: plan.schema, limits: limits, tables: plan.recordTables)
         self.regionSlots = RegionSlots(plan.schema)
         self.lane = explain || maskPersonalData ? nil : CompiledLane(plan: plan, asOf: asOf, limits: limits)
     }
@@ -190,7 +190,9 @@ public struct DuplicateIDs: Sendable {
     /// table of integers rather than a dictionary of strings, because every
     /// record is looked up and most are not there.
     private var table: [Int32]
-    private let mask: Int
+    private var mask: Int
+    /// The size the table grows to: twice the window or more.
+    private let fullSize: Int
     /// Per run, so that ids chosen to collide cannot be prepared in advance.
     private let seed = UInt64.random(in: 1...UInt64.max)
 
@@ -198,8 +200,23 @@ public struct DuplicateIDs: Sendable {
         self.window = max(1, window)
         var size = 16
         while size < self.window * 2 { size *= 2 }
+        fullSize = size
+        // Small at first: most inputs are far smaller than the window.
+        let first = min(size, 1024)
+        table = [Int32](repeating: 0, count: first)
+        mask = first - 1
+    }
+
+    /// The table at twice its size, every kept id placed again.
+    private mutating func grow() {
+        let size = table.count * 2
         table = [Int32](repeating: 0, count: size)
         mask = size - 1
+        for (index, kept) in ring.enumerated() {
+            var slot = Int(truncatingIfNeeded: kept.hash) & mask
+            while table[slot] != 0 { slot = (slot + 1) & mask }
+            table[slot] = Int32(index + 1)
+        }
     }
 
     private func hash(_ id: String) -> UInt64 {
@@ -249,6 +266,7 @@ public struct DuplicateIDs: Sendable {
         if ring.count < window {
             ring.append((id, hash, line))
             table[slot] = Int32(ring.count)
+            if ring.count * 2 > table.count, table.count < fullSize { grow() }
             return nil
         }
         // The oldest id leaves the window; the new one takes its place in the ring.

@@ -9,7 +9,7 @@ struct CompiledLane: Sendable {
     init?(plan: Plan, asOf: CivilDate, limits: JSONLimits) {
         guard let compiled = CompiledPlan.compile(plan) else { return nil }
         self.plan = compiled
-        decoder = FastRecordDecoder(schema: plan.schema, limits: limits)
+        decoder = FastRecordDecoder(schema: plan.schema, limits: limits, tables: plan.recordTables)
         pool = CompiledScratchPool(compiled)
         self.asOf = asOf
     }

@@ -19,6 +19,8 @@ public final class Plan: Sendable {
     public let calendar: WorkingCalendar?
     /// The deepest nesting of quantifiers, to size the variable stack once.
     public let maxVariables: Int
+    /// The schema's tables for the fast reader, made once per plan.
+    let recordTables: FastRecordDecoder.Tables
 
     init(metadata: PolicyMetadata, schema: Schema, parameters: [(name: String, value: Value)], derived: [PlannedValue],
          categories: [PlannedRule], exclusions: [PlannedRule], exception: PlannedRule?, monitored: PlannedMonitored?,
@@ -38,6 +40,7 @@ public final class Plan: Sendable {
         self.procedures = procedures
         self.calendar = calendar
         self.maxVariables = maxVariables
+        recordTables = FastRecordDecoder.Tables(schema)
     }
 }
 

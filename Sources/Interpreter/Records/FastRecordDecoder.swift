@@ -12,9 +12,9 @@ struct FastRecordDecoder: Sendable {
     /// Anything beyond these is left to the general reader, which says what is wrong.
     let limits: JSONLimits
 
-    init(schema: Schema, limits: JSONLimits = .default) {
+    init(schema: Schema, limits: JSONLimits = .default, tables: Tables? = nil) {
         self.schema = schema
-        self.tables = Tables(schema)
+        self.tables = tables ?? Tables(schema)
         self.limits = limits
     }
 

@@ -12,23 +12,79 @@ public struct WorkingCalendar: Sendable {
     private var holidays: [Int32: String] = [:]
     private var workdays: [Int32: String] = [:]
 
+    /// Every day from the first of the earliest year to the last of the
+    /// latest, as a kind (`DayKind`): counting working days reads this table,
+    /// one entry a day, rather than looking up a year and two dictionaries.
+    private var dayKinds: [UInt8] = []
+    private var firstDay: Int32 = 0
+
+    private enum DayKind {
+        static let uncovered: UInt8 = 0, working: UInt8 = 1, resting: UInt8 = 2
+    }
+
     public init(id: String) { self.id = id }
 
-    mutating func addYear(_ year: Int) { years.insert(year) }
-    mutating func addHoliday(_ date: CivilDate, _ label: String) { holidays[date.daysSinceEpoch] = label }
-    mutating func addWorkday(_ date: CivilDate, _ label: String) { workdays[date.daysSinceEpoch] = label }
+    mutating func addYear(_ year: Int) {
+        years.insert(year)
+    }
+
+    mutating func addHoliday(_ date: CivilDate, _ label: String) {
+        holidays[date.daysSinceEpoch] = label
+        setDay(date)
+    }
+
+    mutating func addWorkday(_ date: CivilDate, _ label: String) {
+        workdays[date.daysSinceEpoch] = label
+        setDay(date)
+    }
+
+    /// One day of the table again, when it is made and covers the day.
+    private mutating func setDay(_ date: CivilDate) {
+        let index = Int(date.daysSinceEpoch) - Int(firstDay)
+        guard index >= 0, index < dayKinds.count, dayKinds[index] != DayKind.uncovered else { return }
+        if workdays[date.daysSinceEpoch] != nil {
+            dayKinds[index] = DayKind.working
+        } else if holidays[date.daysSinceEpoch] != nil {
+            dayKinds[index] = DayKind.resting
+        } else {
+            dayKinds[index] = date.weekday <= 5 ? DayKind.working : DayKind.resting
+        }
+    }
+
+    /// Makes the table of days, once every year, holiday and worked weekend is declared.
+    mutating func finish() {
+        guard let first = years.min(), let last = years.max(), let start = CivilDate(year: first, month: 1, day: 1),
+              let end = CivilDate(year: last, month: 12, day: 31) else {
+            dayKinds = []
+            return
+        }
+        firstDay = start.daysSinceEpoch
+        dayKinds = (start.daysSinceEpoch...end.daysSinceEpoch).map { days in
+            guard let date = CivilDate(daysSinceEpoch: Int(days)), years.contains(date.year) else { return DayKind.uncovered }
+            if workdays[days] != nil { return DayKind.working }
+            if holidays[days] != nil { return DayKind.resting }
+            return date.weekday <= 5 ? DayKind.working : DayKind.resting
+        }
+    }
 
     func isHoliday(_ date: CivilDate) -> Bool { holidays[date.daysSinceEpoch] != nil }
     func isDeclaredWorkday(_ date: CivilDate) -> Bool { workdays[date.daysSinceEpoch] != nil }
 
-    public func covers(_ date: CivilDate) -> Bool { years.contains(date.year) }
+    public func covers(_ date: CivilDate) -> Bool { dayKind(date) != DayKind.uncovered }
+
+    @inline(__always)
+    private func dayKind(_ date: CivilDate) -> UInt8 {
+        let index = Int(date.daysSinceEpoch) - Int(firstDay)
+        return index >= 0 && index < dayKinds.count ? dayKinds[index] : DayKind.uncovered
+    }
 
     /// Whether a day is a working day; nil when no calendar covers it.
     public func isWorkingDay(_ date: CivilDate) -> Bool? {
-        guard covers(date) else { return nil }
-        if workdays[date.daysSinceEpoch] != nil { return true }
-        if holidays[date.daysSinceEpoch] != nil { return false }
-        return date.weekday <= 5
+        switch dayKind(date) {
+        case DayKind.working: return true
+        case DayKind.resting: return false
+        default: return nil
+        }
     }
 
     /// The day `count` working days after `date` (before it, for a negative
@@ -113,6 +169,7 @@ enum CalendarBuilder {
                 }
             }
         }
+        calendar.finish()
         return (diagnostics.hasErrors ? nil : calendar, diagnostics)
     }
 }

@@ -105,7 +105,7 @@ struct ArraySource: RecordSource {
     /// The table agrees with the plainest model of the window (a dictionary
     /// and a ring of ids) on long random runs, where ids enter, repeat and
     /// leave, and runs of the table wrap around and are mended on removal.
-    @Test(arguments: [1, 2, 5, 17, 64])
+    @Test(arguments: [1, 2, 5, 17, 64, 5000])
     func theTableAgreesWithAPlainModel(window: Int) {
         var generator = SplitMix64(seed: UInt64(window))
         var ids = DuplicateIDs(window: window)
