@@ -33,13 +33,34 @@ public struct Benchmark {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
     }
 
-    /// (a) Reading only: JSON Lines framed and parsed, records not decided.
+    /// (a) Reading only, as `policy eval` reads: JSON Lines framed, and each
+    /// line read into the slots of the compiled evaluation (checked against
+    /// the schema: keys, types, members, required fields); not decided. Nil
+    /// when the plan does not compile.
+    public func readIntoSlots(jsonl path: String, threads: Int) throws -> Figure? {
+        guard let lane = CompiledLane(plan: plan, asOf: asOf, limits: .default) else { return nil }
+        let (time, count) = try Self.seconds {
+            var source = JSONLinesRecordSource(reader: JSONLinesReader(source: try FileByteSource(path: path)), defersParsing: true)
+            return EvaluationPipeline(threads: threads).run(&source, work: { raw, _ in
+                let scratch = lane.pool.take()
+                defer { lane.pool.giveBack(scratch) }
+                var slots = scratch.slots
+                defer { scratch.slots = slots }
+                let read = raw.unparsed?.withUnsafeBufferPointer { lane.decoder.decode($0, into: &slots) } ?? false
+                return (nil, read ? 1 : 0)
+            }, emit: { _ in })
+        }
+        return Figure(name: "read JSONL (into slots)", threads: threads, households: count, bytes: Self.fileSize(path), seconds: time)
+    }
+
+    /// (a) Reading only, by the general reader: JSON Lines framed and parsed
+    /// into JSON values, records not decided.
     public func read(jsonl path: String, threads: Int) throws -> Figure {
         let (time, count) = try Self.seconds {
             var source = JSONLinesRecordSource(reader: JSONLinesReader(source: try FileByteSource(path: path)), defersParsing: true)
             return EvaluationPipeline(threads: threads).run(&source, work: { raw, _ in (nil, raw.parsed().json == nil ? 0 : 1) }, emit: { _ in })
         }
-        return Figure(name: "read JSONL", threads: threads, households: count, bytes: Self.fileSize(path), seconds: time)
+        return Figure(name: "read JSONL (JSON values)", threads: threads, households: count, bytes: Self.fileSize(path), seconds: time)
     }
 
     /// (b) Evaluation only: households already read, decoded and checked are

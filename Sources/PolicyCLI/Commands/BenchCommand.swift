@@ -7,11 +7,14 @@ enum BenchCommand {
     USAGE: policy bench [--count <n>] [--seed <n>] [--policy <file>|<id>] [--as-of <date>] [--threads <list>] [--folder <dir>]
 
     Generates n households (as `policy generate` does) into JSON Lines and CSV
-    files, then measures, for each thread count: (a) reading only, (b)
-    evaluation only, on households already read and checked, (c) end to end,
-    JSON Lines in and out, (d) end to end, CSV in and JSON Lines out. It prints
-    households per second and megabytes of input per second, and the peak
-    memory. Build with `-c release` for figures worth reporting.
+    files, then measures, for each thread count: (a) reading only (into the
+    compiled evaluation's slots, as `policy eval` reads, and into JSON values,
+    as the general path reads), (b) evaluation only, on households already
+    read and checked (by the compiled evaluation `policy eval` uses, and by
+    the general evaluator), (c) end to end, JSON Lines in and out, (d) end to
+    end, CSV in and JSON Lines out. It prints households per second and
+    megabytes of input per second, and the peak memory. Build with
+    `-c release` for figures worth reporting.
 
     OPTIONS:
       --count <n>        households (default 100000)
@@ -72,6 +75,9 @@ enum BenchCommand {
             Terminal.err.flush()
         }
         do {
+            for threads in threadCounts {
+                if let figure = try benchmark.readIntoSlots(jsonl: jsonl, threads: threads) { add(figure) }
+            }
             for threads in threadCounts { add(try benchmark.read(jsonl: jsonl, threads: threads)) }
             let sample = min(count, 10_000), rounds = max(1, count / min(count, 10_000))
             for threads in threadCounts {
