@@ -95,7 +95,7 @@ extension FastRecordDecoder.Reader {
         if literal("null") { return .unknown }
         switch field.kind {
         case .text: return textRef().map { .text($0) }
-        case .record: return slotRecord(field.index, &slots).map { .record($0) }
+        case .record: return slotRecord(Int(field.index), &slots).map { .record($0) }
         case .bool, .date, .number, .enumeration, .unsupported: return scalar(field)
         }
     }

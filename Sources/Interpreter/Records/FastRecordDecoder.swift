@@ -19,17 +19,29 @@ struct FastRecordDecoder: Sendable {
     }
 
     /// What a field holds, without references: a kind and the index it needs.
+    /// Twelve bytes: read for every field of every record.
     struct FieldTable: Sendable {
         enum Kind: UInt8, Sendable { case text, bool, date, number, enumeration, record, unsupported }
         let kind: Kind
         /// For a list, the kind of its elements.
         let isList: Bool
-        /// The enumeration or record type, for those kinds.
-        let index: Int
         let isMoney: Bool
         let isInteger: Bool
         let nonEmpty: Bool
-        let bounds: ClosedRange<Rational>?
+        /// The enumeration or record type, for those kinds.
+        let index: Int32
+        /// Where the field's bounds are in `Tables.bounds` (-1: none).
+        let boundsIndex: Int32
+
+        init(kind: Kind, isList: Bool, index: Int, isMoney: Bool, isInteger: Bool, nonEmpty: Bool, boundsIndex: Int32 = -1) {
+            self.kind = kind
+            self.isList = isList
+            self.isMoney = isMoney
+            self.isInteger = isInteger
+            self.nonEmpty = nonEmpty
+            self.index = Int32(index)
+            self.boundsIndex = boundsIndex
+        }
     }
 
     /// A record type's fields: their tables and names, and the required ones.
@@ -88,9 +100,29 @@ struct FastRecordDecoder: Sendable {
         /// The length of name `index` when `line` holds it at `start`, followed by a quote.
         @inline(__always)
         func matches(_ index: Int, in line: UnsafeBufferPointer<UInt8>, at start: Int) -> Int? {
-            let length = Int(offsets[index + 1] - offsets[index])
+            let nameStart = Int(offsets[index])
+            let length = Int(offsets[index + 1]) - nameStart
             guard start + length < line.count, line[start + length] == 0x22 else { return nil }
-            return matches(index, UnsafeBufferPointer(rebasing: line[start..<(start + length)])) ? length : nil
+            // Eight bytes at a time; the names are followed by eight bytes of
+            // padding, and the line is read past the name only where it goes on.
+            guard start + length + 8 <= line.count, let lineBase = line.baseAddress, let nameBase = bytes.baseAddress else {
+                return matches(index, UnsafeBufferPointer(rebasing: line[start..<(start + length)])) ? length : nil
+            }
+            let left = UnsafeRawPointer(lineBase + start), right = UnsafeRawPointer(nameBase + nameStart)
+            var offset = 0
+            while offset + 8 <= length {
+                if left.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != right.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {
+                    return nil
+                }
+                offset += 8
+            }
+            let rest = length - offset
+            if rest > 0 {
+                let mask = UInt64.max >> (64 - 8 * rest)
+                let difference = left.loadUnaligned(fromByteOffset: offset, as: UInt64.self) ^ right.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                if difference & mask != 0 { return nil }
+            }
+            return length
         }
 
         func index(of key: UnsafeBufferPointer<UInt8>) -> Int? {
@@ -116,25 +148,33 @@ struct FastRecordDecoder: Sendable {
         /// (one per field and one for the record's start), and how many there are.
         let predictionBase: UnsafeBufferPointer<Int>
         let predictionCount: Int
+        /// The bounds of number fields that have them.
+        let bounds: UnsafeBufferPointer<ClosedRange<Rational>>
         private let frozen: FrozenArrays
 
         init(_ schema: Schema) {
+            var bounds: [ClosedRange<Rational>] = []
             func table(_ field: Field, _ type: ValueType, isList: Bool) -> FieldTable {
                 switch type {
-                case .text: return FieldTable(kind: .text, isList: isList, index: 0, isMoney: false, isInteger: false, nonEmpty: field.nonEmpty, bounds: nil)
-                case .bool: return FieldTable(kind: .bool, isList: isList, index: 0, isMoney: false, isInteger: false, nonEmpty: field.nonEmpty, bounds: nil)
-                case .date: return FieldTable(kind: .date, isList: isList, index: 0, isMoney: false, isInteger: false, nonEmpty: field.nonEmpty, bounds: nil)
+                case .text: return FieldTable(kind: .text, isList: isList, index: 0, isMoney: false, isInteger: false, nonEmpty: field.nonEmpty)
+                case .bool: return FieldTable(kind: .bool, isList: isList, index: 0, isMoney: false, isInteger: false, nonEmpty: field.nonEmpty)
+                case .date: return FieldTable(kind: .date, isList: isList, index: 0, isMoney: false, isInteger: false, nonEmpty: field.nonEmpty)
                 case .number(let unit):
+                    var boundsIndex: Int32 = -1
+                    if let range = field.bounds {
+                        boundsIndex = Int32(bounds.count)
+                        bounds.append(range)
+                    }
                     return FieldTable(kind: .number, isList: isList, index: 0, isMoney: unit.isMoney, isInteger: field.isInteger,
-                                      nonEmpty: field.nonEmpty, bounds: field.bounds)
+                                      nonEmpty: field.nonEmpty, boundsIndex: boundsIndex)
                 case .enumeration(let index):
-                    return FieldTable(kind: .enumeration, isList: isList, index: index, isMoney: false, isInteger: false, nonEmpty: field.nonEmpty, bounds: nil)
+                    return FieldTable(kind: .enumeration, isList: isList, index: index, isMoney: false, isInteger: false, nonEmpty: field.nonEmpty)
                 case .record(let index):
-                    return FieldTable(kind: .record, isList: isList, index: index, isMoney: false, isInteger: false, nonEmpty: field.nonEmpty, bounds: nil)
+                    return FieldTable(kind: .record, isList: isList, index: index, isMoney: false, isInteger: false, nonEmpty: field.nonEmpty)
                 case .list(let element) where !isList:
                     return table(field, element, isList: true)
                 case .list, .duration, .error:
-                    return FieldTable(kind: .unsupported, isList: isList, index: 0, isMoney: false, isInteger: false, nonEmpty: false, bounds: nil)
+                    return FieldTable(kind: .unsupported, isList: isList, index: 0, isMoney: false, isInteger: false, nonEmpty: false)
                 }
             }
             var frozen = FrozenArrays()
@@ -146,6 +186,8 @@ struct FastRecordDecoder: Sendable {
                     bytes.append(contentsOf: name.utf8)
                     offsets.append(Int32(bytes.count))
                 }
+                // Room to read eight bytes from the start of any name.
+                bytes.append(contentsOf: [UInt8](repeating: 0, count: 8))
                 var size = 8
                 while size < list.count * 4 { size *= 2 }
                 var buckets = [Int32](repeating: 0, count: size)
@@ -170,6 +212,7 @@ struct FastRecordDecoder: Sendable {
                 predictions += record.fields.count + 1
             }
             predictionBase = keep(bases)
+            self.bounds = keep(bounds)
             predictionCount = predictions
             root = schema.root
             idSlot = schema.rootRecord.fields.first { $0.name == "id" && $0.type == .text }?.slot
@@ -307,6 +350,36 @@ struct FastRecordDecoder: Sendable {
             return UnsafeBufferPointer(rebasing: bytes[start..<position])
         }
 
+        /// A number of at most 15 digits and 2 decimals (`30310`, `-12.5`,
+        /// `12296.50`), with the decimals written; nil for any other, which
+        /// `Rational.parsePlainDecimal` reads. The bytes are as `numberBytes` gives them.
+        static func shortDecimal(_ text: UnsafeBufferPointer<UInt8>) -> (Rational, places: Int)? {
+            var index = 0
+            let negative = text.first == 0x2D
+            if negative { index = 1 }
+            var whole: Int64 = 0
+            var digits = 0
+            var places = -1
+            while index < text.count {
+                let byte = text[index]
+                if byte == 0x2E {
+                    places = 0
+                } else {
+                    whole = whole &* 10 &+ Int64(byte &- 0x30)
+                    digits += 1
+                    if places >= 0 { places += 1 }
+                }
+                index += 1
+            }
+            guard digits <= 15, places <= 2 else { return nil }
+            if negative { whole = -whole }
+            switch places {
+            case 1: return (Rational(numerator: whole, denominator: 10) ?? .zero, 1)
+            case 2: return (Rational(numerator: whole, denominator: 100) ?? .zero, 2)
+            default: return (Rational(whole), max(0, places))
+            }
+        }
+
         @inline(__always)
         mutating func literal(_ word: StaticString) -> Bool {
             skipSpace()
@@ -367,7 +440,7 @@ struct FastRecordDecoder: Sendable {
             if literal("null") { return .absent }
             switch field.kind {
             case .text: return string().map { .text($0) }
-            case .record: return record(field.index)
+            case .record: return record(Int(field.index))
             case .unsupported: return nil
             case .bool, .date, .number, .enumeration:
                 switch scalar(field) {
@@ -392,13 +465,33 @@ struct FastRecordDecoder: Sendable {
                 return .date(date)
             case .number:
                 // Read from the bytes; a number too long for that is left to the general path.
-                guard let text = numberBytes(), let parsed = Rational.parsePlainDecimal(utf8: text) else { return nil }
+                guard let text = numberBytes() else { return nil }
+                if let (value, places) = Reader.shortDecimal(text) {
+                    if field.isMoney, places > 2 { return nil }
+                    if field.isInteger, !value.isInteger { return nil }
+                    if field.boundsIndex >= 0, !tables.bounds[Int(field.boundsIndex)].contains(value) { return nil }
+                    return .number(value)
+                }
+                guard let parsed = Rational.parsePlainDecimal(utf8: text) else { return nil }
                 if field.isMoney, parsed.decimalPlaces > 2 { return nil }
                 if field.isInteger, !parsed.value.isInteger { return nil }
-                if let bounds = field.bounds, !bounds.contains(parsed.value) { return nil }
+                if field.boundsIndex >= 0, !tables.bounds[Int(field.boundsIndex)].contains(parsed.value) { return nil }
                 return .number(parsed.value)
             case .enumeration:
-                guard let text = rawString(), let member = tables.members[field.index].index(of: text) else { return nil }
+                let members = tables.members[Int(field.index)]
+                if members.count <= 8 {
+                    // Few members: each is tried where the string begins, with no search for its end.
+                    skipSpace()
+                    guard position < bytes.count, bytes[position] == 0x22 else { return nil }
+                    for member in 0..<members.count {
+                        if let length = members.matches(member, in: bytes, at: position + 1) {
+                            position += length + 2
+                            return .enumeration(member)
+                        }
+                    }
+                    return nil
+                }
+                guard let text = rawString(), let member = members.index(of: text) else { return nil }
                 return .enumeration(member)
             case .text, .record, .unsupported:
                 return nil
