@@ -8,6 +8,8 @@ public struct CSVRecordSource: RecordSource {
     private var header: [CSVLayout.Column?] = []
     private var headerNames: [String] = []
     private var idColumn: Int?
+    /// Whether each column is one of the rows' own (a member's), worked out once from the header.
+    private var rowColumns: [Bool] = []
     private var headerRead = false
     private var fileWarnings: [Diagnostic] = []
     private var pending: (line: Int, result: Result<[String], CSVError>)?
@@ -73,10 +75,11 @@ public struct CSVRecordSource: RecordSource {
         for (index, name) in cells.enumerated() where header[index] == nil && !name.trimmingSpaces().isEmpty {
             fileWarnings.append(Diagnostic(.unknownColumn(name)))
         }
-        idColumn = header.indices.first { header[$0]?.path == ["id"] && !isRowColumn($0) }
+        rowColumns = header.indices.map(rowColumn)
+        idColumn = header.indices.first { header[$0]?.path == ["id"] && !rowColumns[$0] }
     }
 
-    private func isRowColumn(_ index: Int) -> Bool {
+    private func rowColumn(_ index: Int) -> Bool {
         guard let column = header[index] else { return false }
         let key = CSVLayout.normalize(headerNames[index])
         return layout.household[key] == nil && layout.rowColumns[key]?.path == column.path
@@ -95,7 +98,7 @@ public struct CSVRecordSource: RecordSource {
             for (index, column) in header.enumerated() {
                 guard let column, index < cells.count else { continue }
                 let cell = cells[index]
-                if isRowColumn(index) {
+                if rowColumns[index] {
                     if !cell.trimmingSpaces().isEmpty { member.set(column.path, CSVRecordSource.cellValue(cell, column.type)) }
                     continue
                 }
@@ -138,33 +141,63 @@ extension JSONValue {
     }
 }
 
-/// Builds a JSON object from field paths, creating nested objects as needed.
+/// Builds a JSON object from field paths, creating nested objects as needed,
+/// members in the order first set. Nested objects stay builders until the
+/// value is asked for, so setting a field costs no copy of its siblings.
 struct JSONObjectBuilder {
-    private var members: [(key: String, value: JSONValue)] = []
+    private enum Entry {
+        case value(JSONValue)
+        case object(JSONObjectBuilder)
+    }
+
+    private var members: [(key: String, entry: Entry)] = []
 
     var isEmpty: Bool { members.isEmpty }
 
     mutating func set(_ path: [String], _ value: JSONValue) {
+        set(path[...], value)
+    }
+
+    private mutating func set(_ path: ArraySlice<String>, _ value: JSONValue) {
         guard let first = path.first else { return }
-        let rest = Array(path.dropFirst())
+        let rest = path.dropFirst()
+        let index = members.firstIndex { $0.key == first }
         if rest.isEmpty {
-            if let index = members.firstIndex(where: { $0.key == first }) {
-                members[index].value = value
-            } else {
-                members.append((first, value))
-            }
+            if let index { members[index].entry = .value(value) } else { members.append((first, .value(value))) }
             return
         }
         var nested = JSONObjectBuilder()
-        if let index = members.firstIndex(where: { $0.key == first }), case .object(let existing) = members[index].value {
-            nested.members = existing.members.map { ($0.key, $0.value) }
+        var existing: Int?
+        if let index {
+            switch members[index].entry {
+            case .object(let object):
+                nested = object
+                existing = index
+            case .value(.object(let object)):
+                nested.members = object.members.map { ($0.key, .value($0.value)) }
+                existing = index
+            case .value:
+                // Not an object: a second member of that name, as the JSON would have.
+                break
+            }
+        }
+        if let existing {
+            // Given up by the entry while it changes, so that it is not copied.
+            members[existing].entry = .value(.null)
             nested.set(rest, value)
-            members[index].value = nested.value
+            members[existing].entry = .object(nested)
         } else {
             nested.set(rest, value)
-            members.append((first, nested.value))
+            members.append((first, .object(nested)))
         }
     }
 
-    var value: JSONValue { .object(JSONObject(members: members.map { JSONObject.Member(key: $0.key, value: $0.value) })) }
+    var value: JSONValue {
+        .object(JSONObject(members: members.map { member in
+            switch member.entry {
+            case .value(let value): return JSONObject.Member(key: member.key, value: value)
+            case .object(let nested): return JSONObject.Member(key: member.key, value: nested.value)
+            }
+        }))
+    }
 }
