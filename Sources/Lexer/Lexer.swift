@@ -236,9 +236,22 @@ public struct Lexer {
     }
 
     private func text(_ range: Range<Int>) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars[range])
-        return String(view)
+        // Written as UTF-8 straight into the string's storage (at most four bytes a scalar).
+        String(unsafeUninitializedCapacity: range.count * 4) { buffer in
+            var count = 0
+            for scalar in scalars[range] {
+                if scalar.isASCII {
+                    buffer[count] = UInt8(scalar.value)
+                    count += 1
+                } else {
+                    UTF8.encode(scalar) { byte in
+                        buffer[count] = byte
+                        count += 1
+                    }
+                }
+            }
+            return count
+        }
     }
 
     static func isDigit(_ scalar: Unicode.Scalar) -> Bool { scalar >= "0" && scalar <= "9" }

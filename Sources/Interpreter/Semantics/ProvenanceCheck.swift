@@ -66,7 +66,18 @@ enum ProvenanceCheck {
     }
 
     static func normalize(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.filter { !$0.properties.isWhitespace }))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII {
+                // White_Space among ASCII: tab to carriage return, and space.
+                if (0x09...0x0D).contains(scalar.value) || scalar.value == 0x20 { continue }
+                bytes.append(UInt8(scalar.value))
+            } else if !scalar.properties.isWhitespace {
+                bytes.append(contentsOf: String(scalar).utf8)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Whether the pieces of the quote between `…` stand in the text in order.
@@ -75,30 +86,60 @@ enum ProvenanceCheck {
     }
 
     static func contains(_ text: [UInt8], quote: String) -> Bool {
-        let pieces = normalize(quote)
-            .replacingOccurrences(of: "……", with: "…")
-            .replacingOccurrences(of: "...", with: "…")
-            .split(separator: "…", omittingEmptySubsequences: true)
         // Compared as UTF-8 bytes: a piece of valid UTF-8 found in valid UTF-8
         // starts and ends on character boundaries.
         var bytes = text[...]
-        for piece in pieces {
-            guard let end = find(Array(piece.utf8), in: bytes) else { return false }
+        for piece in pieces(of: quote) {
+            guard let end = find(piece, in: bytes) else { return false }
             bytes = bytes[end...]
         }
         return true
     }
 
+    /// The pieces of a quote, whitespace removed, as UTF-8: the text between
+    /// `…` (`……` too) and `...`, empty pieces left out.
+    static func pieces(of quote: String) -> [[UInt8]] {
+        let bytes = Array(normalize(quote).utf8)
+        var pieces: [[UInt8]] = []
+        var piece: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            let ellipsis = index + 2 < bytes.count && bytes[index] == 0xE2 && bytes[index + 1] == 0x80 && bytes[index + 2] == 0xA6
+            let dots = index + 2 < bytes.count && bytes[index] == 0x2E && bytes[index + 1] == 0x2E && bytes[index + 2] == 0x2E
+            if ellipsis || dots {
+                if !piece.isEmpty { pieces.append(piece) }
+                piece = []
+                index += 3
+            } else {
+                piece.append(bytes[index])
+                index += 1
+            }
+        }
+        if !piece.isEmpty { pieces.append(piece) }
+        return pieces
+    }
+
     /// The index just after the first occurrence of `needle` in `haystack`.
     static func find(_ needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
-        guard let first = needle.first else { return haystack.startIndex }
+        guard !needle.isEmpty else { return haystack.startIndex }
         guard needle.count <= haystack.count else { return nil }
-        var index = haystack.startIndex
-        let last = haystack.endIndex - needle.count
-        while index <= last {
-            if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) { return index + needle.count }
-            index += 1
+        // Boyer-Moore-Horspool: Chinese text starts most characters with the
+        // same few bytes, so a scan that tries each byte is slow; this one
+        // skips ahead by what the byte under the needle's end allows.
+        var skip = [Int](repeating: needle.count, count: 256)
+        for (position, byte) in needle.dropLast().enumerated() { skip[Int(byte)] = needle.count - 1 - position }
+        let offset: Int? = haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { pin in
+                var start = 0
+                let lastByte = pin[pin.count - 1]
+                while start + pin.count <= hay.count {
+                    let end = hay[start + pin.count - 1]
+                    if end == lastByte, memcmp(hay.baseAddress! + start, pin.baseAddress!, pin.count - 1) == 0 { return start }
+                    start += skip[Int(end)]
+                }
+                return nil
+            }
         }
-        return nil
+        return offset.map { haystack.startIndex + $0 + needle.count }
     }
 }
