@@ -128,6 +128,36 @@ import Testing
         #expect(!HouseholdEvaluator(plan: plan, asOf: CivilDate(year: 2021, month: 9, day: 30)!, maskPersonalData: true).isCompiled)
     }
 
+    /// A whole input as `policy eval` reads it (a byte-order mark, CRLF line
+    /// ends, a broken line, an empty one, a repeated id, an array), through the
+    /// pipeline: the compiled path and the general path write the same bytes.
+    @Test(arguments: [1, 2])
+    func aMixedInputGivesTheSameBytesBothWays(threads: Int) throws {
+        let plan = try #require(Self.plans.first { $0.metadata.id == "chongqing/fengdu/2021" })
+        let generator = HouseholdGenerator(seed: 21)
+        var lines = (0..<700).map(generator.json)
+        lines.insert("{\"id\": \"broken\", \"members\": [", at: 10)
+        lines.insert("", at: 20)
+        lines.insert(lines[30], at: 500)
+        lines.insert("[1, 2]", at: 40)
+        let text = "\u{FEFF}" + lines.joined(separator: "\r\n") + "\n"
+        let evaluator = HouseholdEvaluator(plan: plan, asOf: CivilDate(year: 2021, month: 9, day: 30)!)
+        func run(compiled: Bool) -> [UInt8] {
+            var source = JSONLinesRecordSource(reader: JSONLinesReader(source: MemoryByteSource(Array(text.utf8), chunkSize: 4096)),
+                                               defersParsing: true)
+            var output: [UInt8] = []
+            EvaluationPipeline(threads: threads, batchSize: 64).run(&source, work: { raw, first in
+                let result = compiled ? evaluator.evaluateLine(raw, firstLineOfID: first, format: .jsonl)
+                    : evaluator.evaluateLineByGeneralPath(raw, firstLineOfID: first, format: .jsonl)
+                return (result.id, result.output)
+            }, emit: { output.append(contentsOf: $0) })
+            return output
+        }
+        let general = run(compiled: false)
+        #expect(run(compiled: true) == general)
+        #expect(String(decoding: general, as: UTF8.self).split(separator: "\n").count == 703, "the empty line gives no result")
+    }
+
     @Test func aDuplicateIDIsReportedAsByTheGeneralPath() throws {
         let plan = try #require(Self.plans.first { $0.metadata.id == "chongqing/fengdu/2021" })
         let evaluator = HouseholdEvaluator(plan: plan, asOf: CivilDate(year: 2021, month: 9, day: 30)!)
