@@ -16,7 +16,7 @@ public struct HouseholdEvaluator: Sendable {
     private let fastDecoder: FastRecordDecoder
     private let regionSlots: RegionSlots?
     /// The compiled evaluation, for results without trace or masking.
-    private let lane: CompiledLane?
+    let lane: CompiledLane?
     /// First line of each household id, to refuse duplicates in one input.
     private var seenIDs = DuplicateIDs()
 

@@ -5,7 +5,7 @@ public struct PolicySelector: Sendable {
     public let asOf: CivilDate
     /// Where the policies came from, for messages.
     public let folder: String
-    private let evaluators: [HouseholdEvaluator]
+    let evaluators: [HouseholdEvaluator]
     /// The ids seen so far, across every policy: a household id is used once per input.
     private var ids = DuplicateIDs()
     private let maskPersonalData: Bool
@@ -62,6 +62,37 @@ public struct PolicySelector: Sendable {
             region.append(name)
         }
         return region
+    }
+
+    /// One record's result as its line of JSON Lines or CSV, with the id it
+    /// read and the decision: the bytes `ResultWriter.line` writes for
+    /// `evaluate`'s result. A line of JSON is read once, into slots, and the
+    /// region it states chooses the policy whose compiled evaluation decides
+    /// it; anything else takes the general path. Safe from several threads.
+    public func evaluateLine(_ unparsed: RawRecord, firstLineOfID: Int?, format: ResultWriter.LineFormat)
+        -> (id: String?, output: [UInt8], decision: DecisionKind) {
+        if format == .jsonl, firstLineOfID == nil, let reader = evaluators.lazy.compactMap(\.lane).first, let bytes = unparsed.unparsed,
+           unparsed.errors.isEmpty, unparsed.warnings.isEmpty, let compiled = compiledLine(bytes, line: unparsed.line, reader: reader) {
+            return compiled
+        }
+        let result = evaluate(unparsed, firstLineOfID: firstLineOfID)
+        return (result.id, Array(ResultWriter.line(result, format).utf8), result.decision)
+    }
+
+    /// The line by the compiled evaluation of the policy the household's region chooses, or nil.
+    func compiledLine(_ bytes: [UInt8], line: Int, reader: CompiledLane) -> (id: String?, output: [UInt8], decision: DecisionKind)? {
+        // Every policy here reads one schema, so any lane reads the line into slots.
+        let readScratch = reader.pool.take()
+        defer { reader.pool.giveBack(readScratch) }
+        var slots = readScratch.slots
+        defer { readScratch.slots = slots }
+        return bytes.withUnsafeBufferPointer { buffer in
+            guard reader.decoder.decode(buffer, into: &slots), let index = choose(region: reader.statedRegion(slots, buffer)),
+                  let lane = evaluators[index].lane else { return nil }
+            let scratch = lane.pool.take()
+            defer { lane.pool.giveBack(scratch) }
+            return lane.evaluate(decoded: slots, line: buffer, lineNumber: line, scratch)
+        }
     }
 
     public mutating func evaluate(_ record: RawRecord) -> HouseholdResult {

@@ -26,7 +26,15 @@ struct CompiledLane: Sendable {
         // The buffers are shared with the scratch memory; their new sizes are given back.
         var slots = scratch.slots
         defer { scratch.slots = slots }
-        guard decoder.decode(line, into: &slots), regionMatches(slots, line) else { return nil }
+        guard decoder.decode(line, into: &slots) else { return nil }
+        return evaluate(decoded: slots, line: line, lineNumber: lineNumber, scratch)
+    }
+
+    /// The result of a household already read into `slots` (by any lane of
+    /// the same schema); `scratch` is this lane's.
+    func evaluate(decoded slots: HouseholdSlots, line: UnsafeBufferPointer<UInt8>, lineNumber: Int, _ scratch: CompiledScratch)
+        -> (id: String?, output: [UInt8], decision: DecisionKind)? {
+        guard regionMatches(slots, line) else { return nil }
         var id: UnsafeBufferPointer<UInt8>?
         if let slot = plan.idSlot, case .text(let text) = slots.fields[slot] {
             let bytes = UnsafeBufferPointer(rebasing: line[Int(text.start)..<Int(text.start + text.count)])
@@ -52,6 +60,18 @@ struct CompiledLane: Sendable {
             return quoted
         }, line: lineNumber, asOf: asOf, plan: plan, scratch: scratch)
         return (id.map { String(decoding: $0, as: UTF8.self) }, writer.out, outcome.decision)
+    }
+
+    /// The region a household read into slots states (province, county,
+    /// township, as far as given), as `PolicySelector.region(of:)` reads it.
+    func statedRegion(_ slots: HouseholdSlots, _ line: UnsafeBufferPointer<UInt8>) -> [String] {
+        guard let regionSlot = plan.regionSlot, case .record(let region) = slots.fields[regionSlot] else { return [] }
+        var names: [String] = []
+        for slot in plan.regionParts {
+            guard let slot, case .text(let text) = slots.fields[Int(region) + slot], text.count > 0 else { break }
+            names.append(String(decoding: UnsafeBufferPointer(rebasing: line[Int(text.start)..<Int(text.start + text.count)]), as: UTF8.self))
+        }
+        return names
     }
 
     /// Whether the household's region (province, county, township, as far as

@@ -127,6 +127,7 @@ enum EvalCommand {
             let selector = PolicySelector(plans: plans, asOf: asOf, folder: folder, explain: arguments.has("--explain"),
                                           maskPersonalData: arguments.has("--mask"), limits: limits, language: Session.language)
             evaluate = { selector.evaluate($0, firstLineOfID: $1) }
+            evaluateLine = { selector.evaluateLine($0, firstLineOfID: $1, format: $2) }
         } else {
             guard let (_, _, plan) = engine.loadNamed(arguments["--policy"] ?? "") else { return .failure }
             schema = plan.schema

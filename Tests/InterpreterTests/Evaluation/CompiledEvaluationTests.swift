@@ -158,6 +158,29 @@ import Testing
         #expect(String(decoding: general, as: UTF8.self).split(separator: "\n").count == 703, "the empty line gives no result")
     }
 
+    /// `--policies`: the region a household states chooses its policy; read
+    /// into slots once, it gets the same bytes as the general path gives.
+    @Test(arguments: ["2021-09-30", "2023-12-31"])
+    func choosingThePolicyByRegionGivesTheSameBytesBothWays(asOfText: String) throws {
+        let asOf = try #require(CivilDate.parse(asOfText))
+        let selector = PolicySelector(plans: Self.plans, asOf: asOf, folder: "policies")
+        let regions = Self.plans.map(\.metadata.region) + [["西藏自治区"], []]
+        let generator = HouseholdGenerator(seed: 77)
+        var compiled = 0
+        for index in 0..<600 {
+            let line = Self.moved(generator.json(index), to: regions[index % regions.count])
+            let record = Self.raw(line, index + 1)
+            let general = Array(ResultWriter.line(selector.evaluate(record, firstLineOfID: nil), .jsonl).utf8)
+            let chosen = selector.evaluateLine(record, firstLineOfID: nil, format: .jsonl)
+            #expect(chosen.output == general, "line \(index + 1): \(String(decoding: general, as: UTF8.self))")
+            if chosen.output != general { return }
+            if let reader = selector.evaluators.lazy.compactMap(\.lane).first,
+               selector.compiledLine(Array(line.utf8), line: index + 1, reader: reader) != nil { compiled += 1 }
+        }
+        // Those with a policy for their region and year are decided compiled.
+        #expect(compiled > 150, "\(compiled) of 600 decided compiled")
+    }
+
     @Test func aDuplicateIDIsReportedAsByTheGeneralPath() throws {
         let plan = try #require(Self.plans.first { $0.metadata.id == "chongqing/fengdu/2021" })
         let evaluator = HouseholdEvaluator(plan: plan, asOf: CivilDate(year: 2021, month: 9, day: 30)!)
