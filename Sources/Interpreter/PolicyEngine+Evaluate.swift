@@ -44,9 +44,13 @@ public struct HouseholdEvaluator: Sendable {
     /// for `evaluate`'s result. Safe to call from several threads at once.
     public func evaluateLine(_ unparsed: RawRecord, firstLineOfID: Int?, format: ResultWriter.LineFormat)
         -> (id: String?, output: [UInt8], decision: DecisionKind) {
-        if format == .jsonl, firstLineOfID == nil, let lane, let bytes = unparsed.unparsed, unparsed.errors.isEmpty,
-           unparsed.warnings.isEmpty, let compiled = lane.evaluate(bytes, lineNumber: unparsed.line) {
-            return compiled
+        if format == .jsonl {
+            if firstLineOfID == nil, let lane, let bytes = unparsed.unparsed, unparsed.errors.isEmpty, unparsed.warnings.isEmpty,
+               let compiled = lane.evaluate(bytes, lineNumber: unparsed.line) {
+                return compiled
+            }
+            // The compiled evaluation gave up: not tried a second time.
+            return evaluateLineByGeneralPath(unparsed, firstLineOfID: firstLineOfID, format: format)
         }
         let result = evaluate(unparsed, firstLineOfID: firstLineOfID)
         return (result.id, Array(ResultWriter.line(result, format).utf8), result.decision)
@@ -55,8 +59,13 @@ public struct HouseholdEvaluator: Sendable {
     /// The general path alone, for tests that compare it with the compiled one.
     public func evaluateLineByGeneralPath(_ unparsed: RawRecord, firstLineOfID: Int?, format: ResultWriter.LineFormat)
         -> (id: String?, output: [UInt8], decision: DecisionKind) {
-        let result = evaluate(unparsed, firstLineOfID: firstLineOfID)
+        let result = evaluateByGeneralPath(unparsed, firstLineOfID: firstLineOfID)
         return (result.id, Array(ResultWriter.line(result, format).utf8), result.decision)
+    }
+
+    /// The general path's result alone, for tests that compare it with the compiled one.
+    public func evaluateByGeneralPath(_ unparsed: RawRecord, firstLineOfID: Int?) -> HouseholdResult {
+        generalPath(unparsed, firstLineOfID: firstLineOfID).maskingPersonalData(everything: maskPersonalData)
     }
 
     /// Whether the compiled evaluation decides this record (rather than leaving it to the general path).
@@ -78,6 +87,15 @@ public struct HouseholdEvaluator: Sendable {
     }
 
     private func unmasked(_ unparsed: RawRecord, firstLineOfID: Int?) -> HouseholdResult {
+        // Most lines are decided by the compiled evaluation (see `Compiled/`).
+        if firstLineOfID == nil, let lane, let bytes = unparsed.unparsed, unparsed.errors.isEmpty, unparsed.warnings.isEmpty,
+           let result = lane.result(bytes, lineNumber: unparsed.line) {
+            return result
+        }
+        return generalPath(unparsed, firstLineOfID: firstLineOfID)
+    }
+
+    private func generalPath(_ unparsed: RawRecord, firstLineOfID: Int?) -> HouseholdResult {
         // A well-formed line of known fields is read straight into a record;
         // anything else is read by the general path, which explains what is wrong.
         if let bytes = unparsed.unparsed, unparsed.errors.isEmpty, let fast = fastDecoder.decode(bytes) {

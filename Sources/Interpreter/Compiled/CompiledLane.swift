@@ -34,6 +34,38 @@ struct CompiledLane: Sendable {
     /// the same schema); `scratch` is this lane's.
     func evaluate(decoded slots: HouseholdSlots, line: UnsafeBufferPointer<UInt8>, lineNumber: Int, _ scratch: CompiledScratch)
         -> (id: String?, output: [UInt8], decision: DecisionKind)? {
+        guard let (outcome, id) = decide(slots, line, scratch) else { return nil }
+        var writer = ResultBytes(reusing: [])
+        writer.out.reserveCapacity(512 + line.count / 2)
+        writer.write(outcome, id: id.map { bytes in
+            var quoted: [UInt8] = [0x22]
+            quoted.append(contentsOf: bytes)
+            quoted.append(0x22)
+            return quoted
+        }, line: lineNumber, asOf: asOf, plan: plan, scratch: scratch)
+        return (id.map { String(decoding: $0, as: UTF8.self) }, writer.out, outcome.decision)
+    }
+
+    /// The household's result as the general path gives it (`HouseholdResult`),
+    /// for the writers of other formats and the commands that compare results.
+    func result(_ line: [UInt8], lineNumber: Int) -> HouseholdResult? {
+        let scratch = pool.take()
+        defer { pool.giveBack(scratch) }
+        var slots = scratch.slots
+        defer { scratch.slots = slots }
+        return line.withUnsafeBufferPointer { buffer -> HouseholdResult? in
+            guard decoder.decode(buffer, into: &slots), let (outcome, id) = decide(slots, buffer, scratch) else { return nil }
+            var result = outcome.householdResult(plan, id: id.map { String(decoding: $0, as: UTF8.self) }, line: lineNumber, asOf: asOf,
+                                                 scratch: scratch)
+            result.township = text(slots, buffer, part: plan.townshipSlot)
+            result.village = text(slots, buffer, part: plan.villageSlot)
+            return result
+        }
+    }
+
+    /// The outcome and the id's bytes, or nil when the general path must decide.
+    private func decide(_ slots: HouseholdSlots, _ line: UnsafeBufferPointer<UInt8>, _ scratch: CompiledScratch)
+        -> (CompiledOutcome, UnsafeBufferPointer<UInt8>?)? {
         guard regionMatches(slots, line) else { return nil }
         var id: UnsafeBufferPointer<UInt8>?
         if let slot = plan.idSlot, case .text(let text) = slots.fields[slot] {
@@ -44,22 +76,19 @@ struct CompiledLane: Sendable {
         }
         var run = CompiledRun(plan: plan, fields: slots.fields.buffer, items: UnsafeBufferPointer(slots.items.buffer), line: line,
                               scratch: scratch, today: asOf)
-        let outcome: CompiledOutcome
         do {
             try run.prepare()
-            outcome = try run.decide()
+            return (try run.decide(), id)
         } catch {
             return nil
         }
-        var writer = ResultBytes(reusing: [])
-        writer.out.reserveCapacity(512 + line.count / 2)
-        writer.write(outcome, id: id.map { bytes in
-            var quoted: [UInt8] = [0x22]
-            quoted.append(contentsOf: bytes)
-            quoted.append(0x22)
-            return quoted
-        }, line: lineNumber, asOf: asOf, plan: plan, scratch: scratch)
-        return (id.map { String(decoding: $0, as: UTF8.self) }, writer.out, outcome.decision)
+    }
+
+    /// A text field of the household's region (township, village), when given and not empty.
+    private func text(_ slots: HouseholdSlots, _ line: UnsafeBufferPointer<UInt8>, part: Int?) -> String? {
+        guard let regionSlot = plan.regionSlot, let part, case .record(let region) = slots.fields[regionSlot],
+              case .text(let text) = slots.fields[Int(region) + part], text.count > 0 else { return nil }
+        return String(decoding: UnsafeBufferPointer(rebasing: line[Int(text.start)..<Int(text.start + text.count)]), as: UTF8.self)
     }
 
     /// The region a household read into slots states (province, county,

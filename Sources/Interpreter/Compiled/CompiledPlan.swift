@@ -81,6 +81,9 @@ final class CompiledPlan: @unchecked Sendable {
     /// compared as bytes with the policy's region.
     let regionSlot: Int?
     let regionParts: [Int?]
+    /// The township and village fields of the region, for reports by place.
+    let townshipSlot: Int?
+    let villageSlot: Int?
     let policyRegion: [[UInt8]]
     let idSlot: Int?
     let json: ResultFragments
@@ -164,9 +167,13 @@ final class CompiledPlan: @unchecked Sendable {
         if let slot = schema.rootRecord.slot(of: "region"), case .record(let type) = schema.rootRecord.fields[slot].type {
             regionSlot = slot
             regionParts = ["province", "county", "township"].map { schema.records[type].slot(of: $0) }
+            townshipSlot = schema.records[type].slot(of: "township")
+            villageSlot = schema.records[type].slot(of: "village")
         } else {
             regionSlot = nil
             regionParts = []
+            townshipSlot = nil
+            villageSlot = nil
         }
         policyRegion = plan.metadata.region.map { Array($0.utf8) }
         idSlot = schema.rootRecord.fields.first { $0.name == "id" && $0.type == .text }?.slot

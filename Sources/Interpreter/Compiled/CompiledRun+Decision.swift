@@ -15,6 +15,43 @@ struct CompiledOutcome {
     var greenChannel = false
 }
 
+extension CompiledOutcome {
+    /// The outcome with the names the plan gives its indices: what the general path's result holds.
+    func householdResult(_ compiled: CompiledPlan, id: String?, line: Int, asOf: CivilDate, scratch: CompiledScratch) -> HouseholdResult {
+        let plan = compiled.plan
+        func names(_ set: UInt64, _ all: [String]) -> [String] {
+            all.indices.filter { $0 < 64 && set & (1 << UInt64($0)) != 0 }.map { all[$0] }
+        }
+        var result = HouseholdResult(id: id, line: line, policy: plan.metadata.id, asOf: asOf, decision: decision)
+        result.category = category >= 0 ? plan.categories[category].name : nil
+        result.matchedCategory = matchedCategory >= 0 ? plan.categories[matchedCategory].name : nil
+        result.exclusions = names(exclusions, plan.exclusions.map(\.name))
+        result.exception = exception
+        result.eliminationEligible = eliminationEligible
+        result.blockedBy = names(blockedBy, plan.elimination.map(\.name))
+        var schedule = 0
+        for (index, alert) in plan.alerts.enumerated() {
+            defer { schedule += alert.schedules.count }
+            guard alerts & (1 << UInt64(index)) != 0 else { continue }
+            let due = scratch.alertDue[index]
+            let interval = plan.alerts[index].schedules[scratch.alertSchedule[index] - schedule].interval.text
+            result.alerts.append(AlertResult(rule: alert.name, label: alert.label, department: alert.department, due: due,
+                                             interval: interval, eventDate: scratch.alertEvent[index], overdue: due < asOf))
+        }
+        var step = 0
+        for procedure in plan.procedures {
+            for planned in procedure.steps {
+                defer { step += 1 }
+                guard steps & (1 << UInt64(step)) != 0 else { continue }
+                let due = scratch.stepDue[step]
+                result.procedure.append(StepResult(procedure: procedure.name, step: planned.name, label: planned.label, due: due, overdue: due < asOf))
+            }
+        }
+        result.greenChannel = greenChannel
+        return result
+    }
+}
+
 /// The decision algorithm of `Evaluator+Decision.swift`, step for step,
 /// with alerts and procedures; where the general one would answer
 /// `needs_data`, write a warning or fail, this one gives up.

@@ -33,6 +33,15 @@ import Testing
                 mismatches.append("\(plan.metadata.id) line \(index + 1):\n  general:  \(String(decoding: general.output, as: UTF8.self))"
                                   + "  compiled: \(String(decoding: chosen.output, as: UTF8.self))")
             }
+            // The result as the other writers and `impact` and `report` take it.
+            let generalResult = evaluator.evaluateByGeneralPath(record, firstLineOfID: nil)
+            let result = evaluator.evaluate(record, firstLineOfID: nil)
+            if ResultWriter.line(result, .jsonl) != ResultWriter.line(generalResult, .jsonl)
+                || ResultWriter.line(result, .csv) != ResultWriter.line(generalResult, .csv)
+                || result.township != generalResult.township || result.village != generalResult.village {
+                mismatches.append("\(plan.metadata.id) line \(index + 1): results differ\n  general:  \(ResultWriter.line(generalResult, .jsonl))"
+                                  + "  compiled: \(ResultWriter.line(result, .jsonl))")
+            }
         }
         return (mismatches, compiled)
     }
