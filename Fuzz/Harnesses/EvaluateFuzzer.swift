@@ -10,6 +10,9 @@
 //   * the same record gives the same result whether the fast decoder or the
 //     general path (JSON parser + RecordDecoder) reads it ("results never
 //     depend on which path read a record");
+//   * without the trace, the compiled evaluation (`Sources/Interpreter/Compiled/`)
+//     writes the same line of JSON Lines, and the same result, as the general
+//     path, or leaves the record to it;
 //   * the JSON written for a result is valid JSON.
 import Foundation
 import Lexer
@@ -18,12 +21,19 @@ import Lexer
 private let policyPath = FuzzSupport.policiesRoot + "/chongqing/fengdu/2021.policy"
 private let asOf = CivilDate(year: 2022, month: 6, day: 30)!
 
-private let evaluator: HouseholdEvaluator = {
+private let plan: Plan = {
     let loaded = FuzzSupport.engine.load(path: policyPath)
     guard let plan = loaded.plan else {
         fatalError("cannot load \(policyPath):\n\(DiagnosticRenderer.render(loaded.diagnostics))")
     }
-    return HouseholdEvaluator(plan: plan, asOf: asOf, explain: true)
+    return plan
+}()
+private let evaluator = HouseholdEvaluator(plan: plan, asOf: asOf, explain: true)
+/// Without the trace: the compiled evaluation decides what it can.
+private let compiledEvaluator: HouseholdEvaluator = {
+    let evaluator = HouseholdEvaluator(plan: plan, asOf: asOf)
+    guard evaluator.isCompiled else { fatalError("chongqing/fengdu/2021 must compile") }
+    return evaluator
 }()
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -45,6 +55,20 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     // A repeated id is an error of the later record, not a crash.
     _ = evaluator.evaluate(parsed, firstLineOfID: 1)
+
+    // The compiled evaluation against the general path, in bytes and in results.
+    let compiled = compiledEvaluator.evaluateLine(deferred, firstLineOfID: nil, format: .jsonl)
+    let general = compiledEvaluator.evaluateLineByGeneralPath(deferred, firstLineOfID: nil, format: .jsonl)
+    if compiled.output != general.output || compiled.id != general.id || compiled.decision != general.decision {
+        FuzzSupport.fail("the compiled and the general path write different lines",
+                         "--- compiled ---\n\(String(decoding: compiled.output, as: UTF8.self))--- general ---\n\(String(decoding: general.output, as: UTF8.self))")
+    }
+    let result = compiledEvaluator.evaluate(deferred, firstLineOfID: nil)
+    let generalResult = compiledEvaluator.evaluateByGeneralPath(deferred, firstLineOfID: nil)
+    if write(result) != write(generalResult) || ResultWriter.line(result, .csv) != ResultWriter.line(generalResult, .csv)
+        || result.township != generalResult.township || result.village != generalResult.village {
+        FuzzSupport.fail("the compiled and the general path give different results", "\(result)\n\(generalResult)")
+    }
     return 0
 }
 
