@@ -49,8 +49,10 @@ public struct HouseholdEvaluator: Sendable {
                let compiled = lane.evaluate(bytes, lineNumber: unparsed.line) {
                 return compiled
             }
-            // The compiled evaluation gave up: not tried a second time.
-            return evaluateLineByGeneralPath(unparsed, firstLineOfID: firstLineOfID, format: format)
+            // The compiled evaluation gave up on the line: the general reader
+            // reads it, and the compiled evaluation may still decide the record.
+            let result = generalPath(unparsed, firstLineOfID: firstLineOfID).maskingPersonalData(everything: maskPersonalData)
+            return (result.id, Array(ResultWriter.line(result, format).utf8), result.decision)
         }
         let result = evaluate(unparsed, firstLineOfID: firstLineOfID)
         return (result.id, Array(ResultWriter.line(result, format).utf8), result.decision)
@@ -65,7 +67,7 @@ public struct HouseholdEvaluator: Sendable {
 
     /// The general path's result alone, for tests that compare it with the compiled one.
     public func evaluateByGeneralPath(_ unparsed: RawRecord, firstLineOfID: Int?) -> HouseholdResult {
-        generalPath(unparsed, firstLineOfID: firstLineOfID).maskingPersonalData(everything: maskPersonalData)
+        generalPath(unparsed, firstLineOfID: firstLineOfID, compiled: false).maskingPersonalData(everything: maskPersonalData)
     }
 
     /// Whether the compiled evaluation decides this record (rather than leaving it to the general path).
@@ -95,12 +97,13 @@ public struct HouseholdEvaluator: Sendable {
         return generalPath(unparsed, firstLineOfID: firstLineOfID)
     }
 
-    private func generalPath(_ unparsed: RawRecord, firstLineOfID: Int?) -> HouseholdResult {
+    /// The general reader; `compiled` lets the compiled evaluation decide what it reads.
+    private func generalPath(_ unparsed: RawRecord, firstLineOfID: Int?, compiled: Bool = true) -> HouseholdResult {
         // A well-formed line of known fields is read straight into a record;
         // anything else is read by the general path, which explains what is wrong.
         if let bytes = unparsed.unparsed, unparsed.errors.isEmpty, let fast = fastDecoder.decode(bytes) {
             var result = decide(fast.record, id: fast.id, line: unparsed.line, warnings: unparsed.warnings, errors: [],
-                                region: HouseholdEvaluator.region(of: fast.record, regionSlots), firstLineOfID: firstLineOfID)
+                                region: HouseholdEvaluator.region(of: fast.record, regionSlots), firstLineOfID: firstLineOfID, compiled: compiled)
             (result.township, result.village) = HouseholdEvaluator.place(of: fast.record, regionSlots)
             return result
         }
@@ -110,14 +113,15 @@ public struct HouseholdEvaluator: Sendable {
         }
         let decoded = RecordDecoder(schema: plan.schema, lenient: raw.lenient).decode(json)
         var result = decide(decoded.record, id: decoded.id ?? raw.id, line: raw.line, warnings: raw.warnings + decoded.warnings,
-                            errors: raw.errors + decoded.errors, region: PolicySelector.region(of: raw), firstLineOfID: firstLineOfID)
+                            errors: raw.errors + decoded.errors, region: PolicySelector.region(of: raw), firstLineOfID: firstLineOfID,
+                            compiled: compiled)
         (result.township, result.village) = PolicySelector.place(of: raw)
         return result
     }
 
     /// The rest of an evaluation, once the record is read (nil: it could not be).
     private func decide(_ record: RecordValue?, id: String?, line: Int, warnings: [Diagnostic], errors: [Diagnostic],
-                        region: [String], firstLineOfID: Int?) -> HouseholdResult {
+                        region: [String], firstLineOfID: Int?, compiled: Bool = true) -> HouseholdResult {
         var warnings = warnings
         let policyRegion = plan.metadata.region
         if !region.isEmpty, !policyRegion.isEmpty, Array(region.prefix(policyRegion.count)) != policyRegion {
@@ -130,6 +134,11 @@ public struct HouseholdEvaluator: Sendable {
         }
         guard errors.isEmpty, let record else {
             return failure(id: id, line: line, errors: errors, warnings: warnings)
+        }
+        // A record read by the general reader (CSV, a JSON array, a line the
+        // fast reader left) is decided compiled too, when there is nothing to say.
+        if compiled, warnings.isEmpty, let lane, let result = lane.result(record, id: id, line: line) {
+            return result
         }
         let (prepared, problems) = evaluator.prepare(record, asOf: asOf)
         warnings += problems.warnings

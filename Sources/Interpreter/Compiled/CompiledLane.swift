@@ -63,6 +63,66 @@ struct CompiledLane: Sendable {
         }
     }
 
+    /// The result of a record the general reader has read (`RecordValue`),
+    /// its id as that reader found it; nil when the general path must decide.
+    func result(_ record: RecordValue, id: String?, line: Int) -> HouseholdResult? {
+        let scratch = pool.take()
+        defer { pool.giveBack(scratch) }
+        var slots = scratch.slots
+        defer { scratch.slots = slots }
+        slots.reset()
+        // Text goes into a buffer of its own, which the slots point into as into a line.
+        var text: [UInt8] = []
+        let schema = plan.plan.schema
+        guard store(record, type: schema.root, &slots, &text) == 0 else { return nil }
+        return text.withUnsafeBufferPointer { buffer -> HouseholdResult? in
+            guard let (outcome, _) = decide(slots, buffer, scratch) else { return nil }
+            return outcome.householdResult(plan, id: id, line: line, asOf: asOf, scratch: scratch)
+        }
+    }
+
+    /// Writes a record into slots; where its fields begin.
+    private func store(_ record: RecordValue, type: Int, _ slots: inout HouseholdSlots, _ text: inout [UInt8]) -> Int32? {
+        let fields = plan.plan.schema.records[type].fields
+        let base = slots.allocateRecord(fields.count)
+        for field in fields {
+            guard let value = store(record[field.slot], field.type, &slots, &text) else { return nil }
+            slots.fields[Int(base) + field.slot] = value
+        }
+        return base
+    }
+
+    private func store(_ value: Value, _ type: ValueType, _ slots: inout HouseholdSlots, _ text: inout [UInt8]) -> SlotValue? {
+        switch value {
+        case .unknown: return .unknown
+        case .bool(let truth): return .bool(truth)
+        case .number(let number): return .number(number)
+        case .date(let date): return .date(date)
+        case .duration(let amount): return .duration(amount)
+        case .enumeration(let member): return .enumeration(member)
+        case .text(let string):
+            let start = text.count
+            text.append(contentsOf: string.utf8)
+            guard text.count <= Int(Int32.max) else { return nil }
+            return .text(TextRef(start: Int32(start), count: Int32(text.count - start), isConstant: false))
+        case .record(let record):
+            guard case .record(let recordType) = type else { return nil }
+            return store(record, type: recordType, &slots, &text).map { .record($0) }
+        case .list(let elements):
+            guard case .list(let element) = type else { return nil }
+            var stored: [SlotValue] = []
+            stored.reserveCapacity(elements.count)
+            for item in elements {
+                guard let value = store(item, element, &slots, &text) else { return nil }
+                stored.append(value)
+            }
+            // Lists inside the elements are in place already: this one's items follow them.
+            let start = slots.items.count
+            for value in stored { slots.items.append(value) }
+            return .list(ListRef(start: Int32(start), count: Int32(stored.count), isConstant: false))
+        }
+    }
+
     /// The outcome and the id's bytes, or nil when the general path must decide.
     private func decide(_ slots: HouseholdSlots, _ line: UnsafeBufferPointer<UInt8>, _ scratch: CompiledScratch)
         -> (CompiledOutcome, UnsafeBufferPointer<UInt8>?)? {

@@ -190,6 +190,27 @@ import Testing
         #expect(compiled > 150, "\(compiled) of 600 decided compiled")
     }
 
+    /// Records the general reader reads (CSV here) are decided compiled too,
+    /// once read: the same results as the general path's.
+    @Test func csvRecordsGiveTheSameResultsBothWays() throws {
+        let plan = try #require(Self.plans.first { $0.metadata.id == "chongqing/fengdu/2021" })
+        let generator = HouseholdGenerator(seed: 31)
+        var text = HouseholdGenerator.csvHeader + "\n"
+        for index in 0..<400 { for row in generator.csvRows(index) { text += row + "\n" } }
+        var source = CSVRecordSource(rows: CSVReader(source: MemoryByteSource(Array(text.utf8), chunkSize: 4096)), schema: plan.schema)
+        let evaluator = HouseholdEvaluator(plan: plan, asOf: CivilDate(year: 2021, month: 9, day: 30)!)
+        var count = 0
+        while let record = source.next() {
+            count += 1
+            let result = evaluator.evaluate(record, firstLineOfID: nil)
+            let general = evaluator.evaluateByGeneralPath(record, firstLineOfID: nil)
+            #expect(ResultWriter.line(result, .jsonl) == ResultWriter.line(general, .jsonl), "record \(count)")
+            #expect(ResultWriter.line(result, .csv) == ResultWriter.line(general, .csv))
+            #expect(result.township == general.township && result.village == general.village)
+        }
+        #expect(count == 400)
+    }
+
     @Test func aDuplicateIDIsReportedAsByTheGeneralPath() throws {
         let plan = try #require(Self.plans.first { $0.metadata.id == "chongqing/fengdu/2021" })
         let evaluator = HouseholdEvaluator(plan: plan, asOf: CivilDate(year: 2021, month: 9, day: 30)!)
