@@ -93,13 +93,9 @@ struct CompiledLane: Sendable {
     }
 
     private func store(_ value: Value, _ type: ValueType, _ slots: inout HouseholdSlots, _ text: inout [UInt8]) -> SlotValue? {
+        if let scalar = SlotValue(scalar: value) { return scalar }
         switch value {
-        case .unknown: return .unknown
-        case .bool(let truth): return .bool(truth)
-        case .number(let number): return .number(number)
-        case .date(let date): return .date(date)
-        case .duration(let amount): return .duration(amount)
-        case .enumeration(let member): return .enumeration(member)
+        case .unknown, .bool, .number, .date, .duration, .enumeration: return nil
         case .text(let string):
             let start = text.count
             text.append(contentsOf: string.utf8)

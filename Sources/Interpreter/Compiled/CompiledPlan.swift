@@ -312,13 +312,9 @@ final class CompiledPlan: @unchecked Sendable {
         }
 
         mutating func constant(_ value: Value) throws(Unsupported) -> SlotValue {
+            if let scalar = SlotValue(scalar: value) { return scalar }
             switch value {
-            case .unknown: return .unknown
-            case .bool(let truth): return .bool(truth)
-            case .number(let number): return .number(number)
-            case .date(let date): return .date(date)
-            case .duration(let amount): return .duration(amount)
-            case .enumeration(let member): return .enumeration(member)
+            case .unknown, .bool, .number, .date, .duration, .enumeration: throw Unsupported()
             case .text(let text):
                 let start = Int32(constantText.count)
                 constantText.append(contentsOf: text.utf8)

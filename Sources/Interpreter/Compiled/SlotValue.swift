@@ -31,6 +31,20 @@ enum SlotValue: Sendable {
         if case .unknown = self { return true }
         return false
     }
+
+    /// A value of the general evaluator that is plain bits already (not a
+    /// text, record or list, which need storage); nil for those.
+    init?(scalar value: Value) {
+        switch value {
+        case .unknown: self = .unknown
+        case .bool(let truth): self = .bool(truth)
+        case .number(let number): self = .number(number)
+        case .date(let date): self = .date(date)
+        case .duration(let amount): self = .duration(amount)
+        case .enumeration(let member): self = .enumeration(member)
+        case .text, .record, .list: return nil
+        }
+    }
 }
 
 /// Bytes of a text: in the record's line, or (constant) in the plan's text pool.
