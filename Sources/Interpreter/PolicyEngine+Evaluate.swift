@@ -102,8 +102,10 @@ public struct HouseholdEvaluator: Sendable {
         // A well-formed line of known fields is read straight into a record;
         // anything else is read by the general path, which explains what is wrong.
         if let bytes = unparsed.unparsed, unparsed.errors.isEmpty, let fast = fastDecoder.decode(bytes) {
+            // The compiled evaluation has had this line already (it reads what
+            // the fast reader reads) and left it: it is not asked again.
             var result = decide(fast.record, id: fast.id, line: unparsed.line, warnings: unparsed.warnings, errors: [],
-                                region: HouseholdEvaluator.region(of: fast.record, regionSlots), firstLineOfID: firstLineOfID, compiled: compiled)
+                                region: HouseholdEvaluator.region(of: fast.record, regionSlots), firstLineOfID: firstLineOfID, compiled: false)
             (result.township, result.village) = HouseholdEvaluator.place(of: fast.record, regionSlots)
             return result
         }

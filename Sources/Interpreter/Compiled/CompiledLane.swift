@@ -35,14 +35,8 @@ struct CompiledLane: Sendable {
     func evaluate(decoded slots: HouseholdSlots, line: UnsafeBufferPointer<UInt8>, lineNumber: Int, _ scratch: CompiledScratch)
         -> (id: String?, output: [UInt8], decision: DecisionKind)? {
         guard let (outcome, id) = decide(slots, line, scratch) else { return nil }
-        var writer = ResultBytes(reusing: [])
-        writer.out.reserveCapacity(512 + line.count / 2)
-        writer.write(outcome, id: id.map { bytes in
-            var quoted: [UInt8] = [0x22]
-            quoted.append(contentsOf: bytes)
-            quoted.append(0x22)
-            return quoted
-        }, line: lineNumber, asOf: asOf, plan: plan, scratch: scratch)
+        var writer = ResultBytes(capacity: 512 + line.count / 2)
+        writer.write(outcome, id: id, line: lineNumber, asOf: asOf, plan: plan, scratch: scratch)
         return (id.map { String(decoding: $0, as: UTF8.self) }, writer.out, outcome.decision)
     }
 

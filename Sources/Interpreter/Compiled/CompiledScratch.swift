@@ -2,7 +2,7 @@ import Foundation
 
 /// The working memory of compiled evaluations on one thread: the slots of
 /// the household, the values of its `let`s, the quantifiers' variables, the
-/// alerts and steps found, and the bytes of the result. Allocated once and
+/// alerts and steps found. Allocated once and
 /// reused household after household, so that deciding one allocates nothing.
 final class CompiledScratch: @unchecked Sendable {
     var slots = HouseholdSlots()
@@ -17,7 +17,6 @@ final class CompiledScratch: @unchecked Sendable {
     /// By step (all procedures' steps in order): its due date, and when it begins.
     let stepDue: UnsafeMutablePointer<CivilDate>
     let stepBegin: UnsafeMutablePointer<CivilDate>
-    var output: [UInt8] = []
 
     init(_ plan: CompiledPlan) {
         derivedCount = plan.derivedRoots.count
@@ -37,7 +36,6 @@ final class CompiledScratch: @unchecked Sendable {
         stepDue.initialize(repeating: .epoch, count: 64)
         stepBegin = .allocate(capacity: 64)
         stepBegin.initialize(repeating: .epoch, count: 64)
-        output.reserveCapacity(2048)
     }
 
     deinit {

@@ -54,14 +54,9 @@ struct ResultFragments: @unchecked Sendable {
 /// Writes a compiled outcome as its line of JSON Lines, the same bytes as
 /// `ResultWriter.line(_:.jsonl)` writes for the general path's result.
 struct ResultBytes {
-    var out: [UInt8]
+    var out: [UInt8] = []
 
-    init(reusing buffer: [UInt8]) {
-        out = buffer
-        out.removeAll(keepingCapacity: true)
-    }
-
-    mutating func append(_ bytes: [UInt8]) { out.append(contentsOf: bytes) }
+    init(capacity: Int) { out.reserveCapacity(capacity) }
 
     mutating func append(_ fragment: Range<Int>, of json: ResultFragments) {
         out.append(contentsOf: UnsafeBufferPointer(rebasing: json.bytes[fragment]))
@@ -105,17 +100,22 @@ struct ResultBytes {
         }
     }
 
-    mutating func append(names: UInt64, _ fragments: UnsafeBufferPointer<Range<Int>>, of json: ResultFragments) {
-        out.append(0x5B)
+    /// The members of a bit set in order, separated by commas, each written by `element`.
+    mutating func appendEach(_ set: UInt64, _ element: (inout ResultBytes, Int) -> Void) {
+        var rest = set
         var first = true
-        var rest = names
         while rest != 0 {
             let index = rest.trailingZeroBitCount
             rest &= rest - 1
             if !first { out.append(0x2C) }
             first = false
-            append(fragments[index], of: json)
+            element(&self, index)
         }
+    }
+
+    mutating func append(names: UInt64, _ fragments: UnsafeBufferPointer<Range<Int>>, of json: ResultFragments) {
+        out.append(0x5B)
+        appendEach(names) { $0.append(fragments[$1], of: json) }
         out.append(0x5D)
     }
 
@@ -124,10 +124,18 @@ struct ResultBytes {
     }
 
     /// The whole line of one household's result.
-    mutating func write(_ outcome: CompiledOutcome, id: [UInt8]?, line: Int, asOf: CivilDate, plan: CompiledPlan, scratch: CompiledScratch) {
+    /// `id` is the id's bytes as they stand in the line (no character to escape).
+    mutating func write(_ outcome: CompiledOutcome, id: UnsafeBufferPointer<UInt8>?, line: Int, asOf: CivilDate, plan: CompiledPlan,
+                        scratch: CompiledScratch) {
         let json = plan.json
         append("{\"id\":")
-        if let id { append(id) } else { append("null") }
+        if let id {
+            out.append(0x22)
+            out.append(contentsOf: id)
+            out.append(0x22)
+        } else {
+            append("null")
+        }
         append(json.policy, of: json)
         append(date: asOf)
         append("\",\"decision\":\"")
@@ -143,42 +151,30 @@ struct ResultBytes {
         append(",\"blocked_by\":")
         append(names: outcome.blockedBy, json.elimination, of: json)
         append("},\"alerts\":[")
-        var first = true
-        var rest = outcome.alerts
-        while rest != 0 {
-            let index = rest.trailingZeroBitCount
-            rest &= rest - 1
-            if !first { out.append(0x2C) }
-            first = false
+        appendEach(outcome.alerts) { bytes, index in
             let due = scratch.alertDue[index]
-            append(json.alertHeads[index], of: json)
-            append(date: due)
-            append(json.alertMiddles[scratch.alertSchedule[index]], of: json)
+            bytes.append(json.alertHeads[index], of: json)
+            bytes.append(date: due)
+            bytes.append(json.alertMiddles[scratch.alertSchedule[index]], of: json)
             if let event = scratch.alertEvent[index] {
-                out.append(0x22)
-                append(date: event)
-                out.append(0x22)
+                bytes.out.append(0x22)
+                bytes.append(date: event)
+                bytes.out.append(0x22)
             } else {
-                append("null")
+                bytes.append("null")
             }
-            append(",\"overdue\":")
-            append(bool: due < asOf)
-            out.append(0x7D)
+            bytes.append(",\"overdue\":")
+            bytes.append(bool: due < asOf)
+            bytes.out.append(0x7D)
         }
         append("],\"procedure\":[")
-        first = true
-        rest = outcome.steps
-        while rest != 0 {
-            let index = rest.trailingZeroBitCount
-            rest &= rest - 1
-            if !first { out.append(0x2C) }
-            first = false
+        appendEach(outcome.steps) { bytes, index in
             let due = scratch.stepDue[index]
-            append(json.stepHeads[index], of: json)
-            append(date: due)
-            append(json.stepTails[index], of: json)
-            append(bool: due < asOf)
-            out.append(0x7D)
+            bytes.append(json.stepHeads[index], of: json)
+            bytes.append(date: due)
+            bytes.append(json.stepTails[index], of: json)
+            bytes.append(bool: due < asOf)
+            bytes.out.append(0x7D)
         }
         append("],\"green_channel\":")
         append(bool: outcome.greenChannel)
