@@ -1,5 +1,7 @@
-/// A record's line of JSON Lines in, its result's line out, by the compiled
-/// evaluation; nil whenever the general path must do it (see `SlotValue.swift`).
+/// The compiled evaluation of one policy: a line of JSON Lines (or a record
+/// the general reader has read) in, its result out, as the line of JSON Lines
+/// or as a `HouseholdResult`; nil whenever the general path must do it (see
+/// `SlotValue.swift`).
 struct CompiledLane: Sendable {
     let plan: CompiledPlan
     let decoder: FastRecordDecoder
@@ -144,11 +146,10 @@ struct CompiledLane: Sendable {
     /// The region a household read into slots states (province, county,
     /// township, as far as given), as `PolicySelector.region(of:)` reads it.
     func statedRegion(_ slots: HouseholdSlots, _ line: UnsafeBufferPointer<UInt8>) -> [String] {
-        guard let regionSlot = plan.regionSlot, case .record(let region) = slots.fields[regionSlot] else { return [] }
         var names: [String] = []
-        for slot in plan.regionParts {
-            guard let slot, case .text(let text) = slots.fields[Int(region) + slot], text.count > 0 else { break }
-            names.append(String(decoding: UnsafeBufferPointer(rebasing: line[Int(text.start)..<Int(text.start + text.count)]), as: UTF8.self))
+        for part in plan.regionParts {
+            guard let name = text(slots, line, part: part) else { break }
+            names.append(name)
         }
         return names
     }
