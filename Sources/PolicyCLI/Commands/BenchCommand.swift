@@ -4,7 +4,7 @@ import Interpreter
 /// `policy bench`: measure reading, evaluation and end-to-end speed on generated households.
 enum BenchCommand {
     static let help = """
-    USAGE: policy bench [--count <n>] [--seed <n>] [--policy <file>|<id>] [--as-of <date>] [--threads <list>] [--folder <dir>]
+    USAGE: policy bench [--count <n>] [--seed <n>] [--policy <file>|<id>] [--as-of <date>] [--threads <list>] [--only <list>] [--folder <dir>]
 
     Generates n households (as `policy generate` does) into JSON Lines and CSV
     files, then measures, for each thread count: (a) reading only (into the
@@ -22,6 +22,7 @@ enum BenchCommand {
       --policy <p>       the policy (default policies/chongqing/fengdu/2021.policy)
       --as-of <date>     the evaluation date (default 2021-09-30)
       --threads <list>   thread counts, such as 1,2 (default 1,2)
+      --only <list>      the measurements to make, of read, evaluate, jsonl, csv (default: all)
       --folder <dir>     where the generated files go (default: a temporary folder, removed after)
       -h, --help         show this help
 
@@ -29,7 +30,7 @@ enum BenchCommand {
 
     static func run(_ raw: [String]) -> ExitCode {
         let arguments: Arguments
-        switch Arguments.read(raw, valued: ["--count", "--seed", "--policy", "--as-of", "--threads", "--folder"], flags: [], help: help) {
+        switch Arguments.read(raw, valued: ["--count", "--seed", "--policy", "--as-of", "--threads", "--only", "--folder"], flags: [], help: help) {
         case .read(let read): arguments = read
         case .done(let status): return status
         }
@@ -41,6 +42,12 @@ enum BenchCommand {
         let threadCounts = (arguments["--threads"] ?? "1,2").split(separator: ",").compactMap { Int($0) }.filter { $0 >= 1 }
         guard !threadCounts.isEmpty else {
             Terminal.err.write("error: `--threads` is a list of thread counts such as 1,2\n\n\(help)")
+            return .usage
+        }
+        let measurements = ["read", "evaluate", "jsonl", "csv"]
+        let only = Set((arguments["--only"] ?? measurements.joined(separator: ",")).split(separator: ",").map(String.init))
+        guard !only.isEmpty, only.isSubset(of: measurements) else {
+            Terminal.err.write("error: `--only` is a list of measurements among \(measurements.joined(separator: ", "))\n\n\(help)")
             return .usage
         }
         let engine = PolicyEngine()
@@ -56,9 +63,11 @@ enum BenchCommand {
         let generator = HouseholdGenerator(seed: seed)
         do {
             try writeFile(jsonl) { write in for index in 0..<count { write(generator.json(index) + "\n") } }
-            try writeFile(csv) { write in
-                write(HouseholdGenerator.csvHeader + "\n")
-                for index in 0..<count { for row in generator.csvRows(index) { write(row + "\n") } }
+            if only.contains("csv") {
+                try writeFile(csv) { write in
+                    write(HouseholdGenerator.csvHeader + "\n")
+                    for index in 0..<count { for row in generator.csvRows(index) { write(row + "\n") } }
+                }
             }
         } catch {
             Terminal.err.write("error: cannot write the generated households in `\(folder)`: \(error)\n")
@@ -75,17 +84,25 @@ enum BenchCommand {
             Terminal.err.flush()
         }
         do {
-            for threads in threadCounts {
-                if let figure = try benchmark.readIntoSlots(jsonl: jsonl, threads: threads) { add(figure) }
+            if only.contains("read") {
+                for threads in threadCounts {
+                    if let figure = try benchmark.readIntoSlots(jsonl: jsonl, threads: threads) { add(figure) }
+                }
+                for threads in threadCounts { add(try benchmark.read(jsonl: jsonl, threads: threads)) }
             }
-            for threads in threadCounts { add(try benchmark.read(jsonl: jsonl, threads: threads)) }
-            let sample = min(count, 10_000), rounds = max(1, count / min(count, 10_000))
-            for threads in threadCounts {
-                if let figure = try benchmark.evaluateCompiled(jsonl: jsonl, sample: sample, rounds: rounds, threads: threads) { add(figure) }
+            if only.contains("evaluate") {
+                let sample = min(count, 10_000), rounds = max(1, count / min(count, 10_000))
+                for threads in threadCounts {
+                    if let figure = try benchmark.evaluateCompiled(jsonl: jsonl, sample: sample, rounds: rounds, threads: threads) { add(figure) }
+                }
+                for threads in threadCounts { add(try benchmark.evaluate(jsonl: jsonl, sample: sample, rounds: rounds, threads: threads)) }
             }
-            for threads in threadCounts { add(try benchmark.evaluate(jsonl: jsonl, sample: sample, rounds: rounds, threads: threads)) }
-            for threads in threadCounts { add(try benchmark.endToEnd(path: jsonl, csv: false, threads: threads).0) }
-            for threads in threadCounts { add(try benchmark.endToEnd(path: csv, csv: true, threads: threads).0) }
+            if only.contains("jsonl") {
+                for threads in threadCounts { add(try benchmark.endToEnd(path: jsonl, csv: false, threads: threads).0) }
+            }
+            if only.contains("csv") {
+                for threads in threadCounts { add(try benchmark.endToEnd(path: csv, csv: true, threads: threads).0) }
+            }
         } catch {
             Terminal.err.write("\nerror: \(error)\n")
             return .failure
