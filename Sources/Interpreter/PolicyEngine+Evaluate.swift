@@ -58,6 +58,31 @@ public struct HouseholdEvaluator: Sendable {
         return (result.id, Array(ResultWriter.line(result, format).utf8), result.decision)
     }
 
+    /// `evaluateLine` for record `index` of a block: its line is appended to
+    /// `out`. A line of JSON Lines is read and decided in place by the
+    /// compiled evaluation when it can be.
+    public func evaluateLine(_ block: RecordBlock, _ index: Int, firstLineOfID: Int?, format: ResultWriter.LineFormat,
+                             into out: inout [UInt8]) -> (id: String?, decision: DecisionKind) {
+        var left = false
+        if format == .jsonl, firstLineOfID == nil, let lane,
+           let compiled = block.withLine(index, { line, number -> (id: String?, decision: DecisionKind)? in
+               left = true
+               return lane.evaluate(line, lineNumber: number, into: &out)
+           }) {
+            return compiled
+        }
+        let result: (id: String?, output: [UInt8], decision: DecisionKind)
+        if left {
+            // The compiled evaluation left the line: it is not offered to it again as a line.
+            let general = generalPath(block.record(index), firstLineOfID: nil).maskingPersonalData(everything: maskPersonalData)
+            result = (general.id, Array(ResultWriter.line(general, format).utf8), general.decision)
+        } else {
+            result = evaluateLine(block.record(index), firstLineOfID: firstLineOfID, format: format)
+        }
+        out.append(contentsOf: result.output)
+        return (result.id, result.decision)
+    }
+
     /// The general path alone, for tests that compare it with the compiled one.
     public func evaluateLineByGeneralPath(_ unparsed: RawRecord, firstLineOfID: Int?, format: ResultWriter.LineFormat)
         -> (id: String?, output: [UInt8], decision: DecisionKind) {

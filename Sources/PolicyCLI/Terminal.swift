@@ -24,7 +24,9 @@ final class Terminal: @unchecked Sendable {
         if buffer.count >= limit { flushLocked() }
     }
 
-    func write(_ bytes: [UInt8]) {
+    func write(_ bytes: [UInt8]) { write(bytes[...]) }
+
+    func write(_ bytes: ArraySlice<UInt8>) {
         lock.lock()
         defer { lock.unlock() }
         buffer.append(contentsOf: bytes)

@@ -134,17 +134,17 @@ public struct Benchmark {
         let plan = self.plan
         let evaluator = HouseholdEvaluator(plan: plan, asOf: asOf)
         let (time, count) = try Self.seconds {
+            // As `policy eval` does for output in JSON Lines.
             let pipeline = EvaluationPipeline(threads: threads)
-            let work: @Sendable (RawRecord, Int?) -> (id: String?, output: [UInt8]) = { raw, first in
-                let result = evaluator.evaluateLine(raw, firstLineOfID: first, format: .jsonl)
-                return (result.id, result.output)
+            let work: @Sendable (RecordBlock, Int, Int?, inout [UInt8]) -> (id: String?, decision: DecisionKind) = { block, index, first, out in
+                evaluator.evaluateLine(block, index, firstLineOfID: first, format: .jsonl, into: &out)
             }
             if csv {
                 var source = CSVRecordSource(rows: CSVReader(source: try FileByteSource(path: path)), schema: plan.schema)
-                return pipeline.run(&source, work: work, emit: { written += $0.count })
+                return pipeline.runBlocks(&source, work: work, emit: { line, _ in written += line.count })
             }
             var source = JSONLinesRecordSource(reader: JSONLinesReader(source: try FileByteSource(path: path)), defersParsing: true)
-            return pipeline.run(&source, work: work, emit: { written += $0.count })
+            return pipeline.runBlocks(&source, work: work, emit: { line, _ in written += line.count })
         }
         return (Figure(name: csv ? "end to end CSV" : "end to end JSONL", threads: threads, households: count,
                        bytes: Self.fileSize(path), seconds: time), written)

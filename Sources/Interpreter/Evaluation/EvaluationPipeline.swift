@@ -86,6 +86,103 @@ public struct EvaluationPipeline: Sendable {
     }
 }
 
+extension EvaluationPipeline {
+    /// What a thread gives for the records of one part of a block: their
+    /// output lines one after another, where each ends, and each record's
+    /// id and decision.
+    struct PartOutput: Sendable {
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+        var ids: [String?] = []
+        var decisions: [DecisionKind] = []
+    }
+
+    /// `run` for outputs that are lines of bytes (JSON Lines, CSV): records
+    /// come in blocks (`RecordSource.nextBlock`) and each thread writes the
+    /// lines of its part of a block into one buffer, so that no record needs
+    /// an array of its own for its line or its output. `work` appends record
+    /// `index`'s line to `out` and returns its id and decision, on any
+    /// thread (given, for an id used before, the line it was first used on);
+    /// `emit` gets each output line and decision in input order, on the
+    /// calling thread. Returns the number of records.
+    @discardableResult
+    public func runBlocks(_ source: inout some RecordSource,
+                          work: @escaping @Sendable (_ block: RecordBlock, _ index: Int, _ firstLineOfID: Int?, _ out: inout [UInt8])
+                              -> (id: String?, decision: DecisionKind),
+                          emit: (ArraySlice<UInt8>, DecisionKind) -> Void) -> Int {
+        var ids = DuplicateIDs()
+        let batchSize = self.batchSize
+        let evaluate: @Sendable (RecordBlock, Range<Int>) -> PartOutput = { block, range in
+            var part = PartOutput()
+            part.bytes.reserveCapacity(range.count * 512)
+            part.ends.reserveCapacity(range.count)
+            part.ids.reserveCapacity(range.count)
+            part.decisions.reserveCapacity(range.count)
+            for index in range {
+                let (id, decision) = work(block, index, nil, &part.bytes)
+                part.ends.append(part.bytes.count)
+                part.ids.append(id)
+                part.decisions.append(decision)
+            }
+            return part
+        }
+        func deliver(_ block: RecordBlock, _ range: Range<Int>, _ part: PartOutput) {
+            var start = 0
+            for (offset, index) in range.enumerated() {
+                let end = part.ends[offset]
+                defer { start = end }
+                if let first = ids.firstLine(of: part.ids[offset], line: block.entries[index].line) {
+                    var again: [UInt8] = []
+                    let (_, decision) = work(block, index, first, &again)
+                    emit(again[...], decision)
+                } else {
+                    emit(part.bytes[start..<end], part.decisions[offset])
+                }
+            }
+        }
+        var count = 0
+        if threads == 1 {
+            while let block = source.nextBlock(maxRecords: batchSize) {
+                deliver(block, 0..<block.count, evaluate(block, 0..<block.count))
+                count += block.count
+            }
+            return count
+        }
+        // While the threads work on one block and the next, this thread reads
+        // the one after and hands on the outputs of the first.
+        let queue = DispatchQueue(label: "policy.evaluation", attributes: .concurrent)
+        let threads = self.threads
+        func parts(_ block: RecordBlock) -> [Range<Int>] {
+            let parts = min(threads, block.count)
+            return (0..<parts).map { part in block.count * part / parts..<block.count * (part + 1) / parts }
+        }
+        func submit(_ block: RecordBlock) -> (slots: Slots<PartOutput>, group: DispatchGroup) {
+            let ranges = parts(block)
+            let slots = Slots<PartOutput>(count: ranges.count)
+            let group = DispatchGroup()
+            for (part, range) in ranges.enumerated() {
+                queue.async(group: group) { slots.set(part, evaluate(block, range)) }
+            }
+            return (slots, group)
+        }
+        var current = source.nextBlock(maxRecords: batchSize)
+        var inFlight = current.map(submit)
+        while let block = current, let running = inFlight {
+            let next = source.nextBlock(maxRecords: batchSize)
+            let nextInFlight = next.map(submit)
+            running.group.wait()
+            // Every slot is set once the group is done; were one not, the part is done here.
+            for (part, range) in parts(block).enumerated() {
+                deliver(block, range, running.slots.get(part) ?? evaluate(block, range))
+            }
+            count += block.count
+            current = next
+            inFlight = nextInFlight
+        }
+        return count
+    }
+}
+
 /// The outputs of one batch, each slot written by one thread and read after
 /// all are done. Raw memory, so that threads writing different slots do not
 /// claim the whole array (as an array property's exclusive access would).

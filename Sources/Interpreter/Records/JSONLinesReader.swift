@@ -26,12 +26,21 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
     private var skipping = false
     /// Lines are handed out as bytes (`takeUnparsed`), not parsed.
     public var defersParsing = false
-    private var unparsedLine: [UInt8]?
+    /// Where the line just returned lies in `buffer`, when parsing is deferred.
+    private var unparsedRange: Range<Int>?
 
     /// The bytes of the line just returned, when parsing is deferred.
     public mutating func takeUnparsed() -> [UInt8]? {
-        defer { unparsedLine = nil }
-        return unparsedLine
+        defer { unparsedRange = nil }
+        return unparsedRange.map { Array(buffer[$0]) }
+    }
+
+    /// Calls `body` with the bytes of the line just returned, in place, when
+    /// parsing is deferred (valid until the next call of `next`).
+    public mutating func withUnparsed<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        guard let range = unparsedRange else { return nil }
+        unparsedRange = nil
+        return buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
     public init(source: some ByteSource, maxLineBytes: Int = 16 << 20, limits: JSONLimits = .default, chunkSize: Int = 1 << 20) {
@@ -42,6 +51,7 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
     }
 
     public mutating func next() -> Element? {
+        unparsedRange = nil
         while true {
             if let newline = findNewline() {
                 let lineStart = start
@@ -144,7 +154,7 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
         if buffer[content].allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
         let line = lineNumber
         if defersParsing {
-            unparsedLine = Array(buffer[content])
+            unparsedRange = content
             return (line, .success(.null))
         }
         let result = buffer.withUnsafeBytes { raw in

@@ -39,6 +39,19 @@ extension RawRecord {
 /// A stream of records from one input.
 public protocol RecordSource {
     mutating func next() -> RawRecord?
+    /// The next records, up to `maxRecords`, as one block; nil at the end.
+    mutating func nextBlock(maxRecords: Int) -> RecordBlock?
+}
+
+extension RecordSource {
+    public mutating func nextBlock(maxRecords: Int) -> RecordBlock? { nextRecords(maxRecords: maxRecords) }
+
+    /// The next records, up to `maxRecords`, each as a `RawRecord`; nil at the end.
+    public mutating func nextRecords(maxRecords: Int) -> RecordBlock? {
+        var block = RecordBlock()
+        while block.count < maxRecords, let record = next() { block.append(record) }
+        return block.isEmpty ? nil : block
+    }
 }
 
 /// The encodings `policy eval` reads.
@@ -74,6 +87,17 @@ public struct JSONLinesRecordSource: RecordSource {
             return record
         }
         return RawRecord(syntax: item.result, line: item.line)
+    }
+
+    /// Lines not parsed yet go into the block's bytes, not into an array each.
+    public mutating func nextBlock(maxRecords: Int) -> RecordBlock? {
+        guard reader.defersParsing else { return nextRecords(maxRecords: maxRecords) }
+        var block = RecordBlock()
+        while block.count < maxRecords, !block.isFull(bytes: RecordBlock.byteLimit), let item = reader.next() {
+            if case .success = item.result, reader.withUnparsed({ block.appendLine(item.line, $0) }) != nil { continue }
+            block.append(RawRecord(syntax: item.result, line: item.line))
+        }
+        return block.isEmpty ? nil : block
     }
 }
 

@@ -103,7 +103,7 @@ enum EvalCommand {
         let engine = PolicyEngine()
         let evaluate: @Sendable (RawRecord, Int?) -> HouseholdResult
         /// A result as its line of JSON Lines or CSV, with its id and decision.
-        var evaluateLine: (@Sendable (RawRecord, Int?, ResultWriter.LineFormat) -> (id: String?, output: [UInt8], decision: DecisionKind))?
+        var evaluateLine: (@Sendable (RecordBlock, Int, Int?, ResultWriter.LineFormat, inout [UInt8]) -> (id: String?, decision: DecisionKind))?
         let schema: Schema
         if let folder = arguments["--policies"] {
             let (plans, diagnostics) = engine.loadAll(in: folder)
@@ -127,14 +127,18 @@ enum EvalCommand {
             let selector = PolicySelector(plans: plans, asOf: asOf, folder: folder, explain: arguments.has("--explain"),
                                           maskPersonalData: arguments.has("--mask"), limits: limits, language: Session.language)
             evaluate = { selector.evaluate($0, firstLineOfID: $1) }
-            evaluateLine = { selector.evaluateLine($0, firstLineOfID: $1, format: $2) }
+            evaluateLine = { block, index, first, format, out in
+                let result = selector.evaluateLine(block.record(index), firstLineOfID: first, format: format)
+                out.append(contentsOf: result.output)
+                return (result.id, result.decision)
+            }
         } else {
             guard let (_, _, plan) = engine.loadNamed(arguments["--policy"] ?? "") else { return .failure }
             schema = plan.schema
             let evaluator = HouseholdEvaluator(plan: plan, asOf: asOf, explain: arguments.has("--explain"),
                                                maskPersonalData: arguments.has("--mask"), limits: limits, language: Session.language)
             evaluate = { evaluator.evaluate($0, firstLineOfID: $1) }
-            evaluateLine = { evaluator.evaluateLine($0, firstLineOfID: $1, format: $2) }
+            evaluateLine = { evaluator.evaluateLine($0, $1, firstLineOfID: $2, format: $3, into: &$4) }
         }
 
         var records: any RecordSource
@@ -170,13 +174,13 @@ enum EvalCommand {
                                      recordsPath: recordsPath, format: inputFormat, language: Session.language)
         if let lineFormat = ResultWriter.LineFormat(outputFormat) {
             // Each result is written out on the thread that evaluated it.
-            let evaluateLine = evaluateLine ?? { [evaluate] raw, first, format in
-                let result = evaluate(raw, first)
-                return (result.id, Array(ResultWriter.line(result, format).utf8), result.decision)
+            let evaluateLine = evaluateLine ?? { [evaluate] block, index, first, format, out in
+                let result = evaluate(block.record(index), first)
+                out.append(contentsOf: ResultWriter.line(result, format).utf8)
+                return (result.id, result.decision)
             }
-            pipeline.run(&records, work: { raw, first in
-                let result = evaluateLine(raw, first, lineFormat)
-                return (result.id, (result.output, result.decision))
+            pipeline.runBlocks(&records, work: { block, index, first, out in
+                evaluateLine(block, index, first, lineFormat, &out)
             }, emit: { line, decision in
                 summary.count(decision)
                 progress?.tick()
