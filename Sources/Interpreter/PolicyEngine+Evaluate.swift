@@ -62,12 +62,12 @@ public struct HouseholdEvaluator: Sendable {
     /// `out`. A line of JSON Lines is read and decided in place by the
     /// compiled evaluation when it can be.
     public func evaluateLine(_ block: RecordBlock, _ index: Int, firstLineOfID: Int?, format: ResultWriter.LineFormat,
-                             into out: inout [UInt8]) -> (id: String?, decision: DecisionKind) {
+                             into out: ByteBuffer) -> (id: String?, decision: DecisionKind) {
         var left = false
         if format == .jsonl, firstLineOfID == nil, let lane,
            let compiled = block.withLine(index, { line, number -> (id: String?, decision: DecisionKind)? in
                left = true
-               return lane.evaluate(line, lineNumber: number, into: &out)
+               return lane.evaluate(line, lineNumber: number, into: out)
            }) {
             return compiled
         }
@@ -79,7 +79,7 @@ public struct HouseholdEvaluator: Sendable {
         } else {
             result = evaluateLine(block.record(index), firstLineOfID: firstLineOfID, format: format)
         }
-        out.append(contentsOf: result.output)
+        out.append(result.output)
         return (result.id, result.decision)
     }
 

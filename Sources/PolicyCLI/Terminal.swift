@@ -1,11 +1,12 @@
 import Foundation
+import Interpreter
 
 /// Buffered output to standard output and standard error, so that writing a
 /// million results does not cost a system call each. A lock keeps it safe to
 /// share.
 final class Terminal: @unchecked Sendable {
     private let lock = NSLock()
-    private var buffer: [UInt8] = []
+    private let buffer: ByteBuffer
     private let handle: FileHandle
     private let limit = 1 << 18
 
@@ -14,22 +15,24 @@ final class Terminal: @unchecked Sendable {
 
     init(_ handle: FileHandle) {
         self.handle = handle
-        buffer.reserveCapacity(limit)
+        buffer = ByteBuffer(capacity: limit + (1 << 16))
     }
 
     func write(_ text: String) {
         lock.lock()
         defer { lock.unlock() }
-        buffer.append(contentsOf: text.utf8)
+        buffer.append(text)
         if buffer.count >= limit { flushLocked() }
     }
 
-    func write(_ bytes: [UInt8]) { write(bytes[...]) }
+    func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { write($0) }
+    }
 
-    func write(_ bytes: ArraySlice<UInt8>) {
+    func write(_ bytes: UnsafeBufferPointer<UInt8>) {
         lock.lock()
         defer { lock.unlock() }
-        buffer.append(contentsOf: bytes)
+        buffer.append(bytes)
         if buffer.count >= limit { flushLocked() }
     }
 
@@ -40,10 +43,10 @@ final class Terminal: @unchecked Sendable {
     }
 
     private func flushLocked() {
-        guard !buffer.isEmpty else { return }
-        defer { buffer.removeAll(keepingCapacity: true) }
+        guard buffer.count > 0 else { return }
+        defer { buffer.removeAll() }
         do {
-            try handle.write(contentsOf: buffer)
+            try handle.write(contentsOf: UnsafeRawBufferPointer(buffer.bytes))
         } catch {
             // The reader went away (a closed pipe) or the disk is full: nothing
             // more can be written, and a half-written `--output` file is removed.

@@ -136,8 +136,8 @@ public struct Benchmark {
         let (time, count) = try Self.seconds {
             // As `policy eval` does for output in JSON Lines.
             let pipeline = EvaluationPipeline(threads: threads)
-            let work: @Sendable (RecordBlock, Int, Int?, inout [UInt8]) -> (id: String?, decision: DecisionKind) = { block, index, first, out in
-                evaluator.evaluateLine(block, index, firstLineOfID: first, format: .jsonl, into: &out)
+            let work: @Sendable (RecordBlock, Int, Int?, ByteBuffer) -> (id: String?, decision: DecisionKind) = { block, index, first, out in
+                evaluator.evaluateLine(block, index, firstLineOfID: first, format: .jsonl, into: out)
             }
             if csv {
                 var source = CSVRecordSource(rows: CSVReader(source: try FileByteSource(path: path)), schema: plan.schema)

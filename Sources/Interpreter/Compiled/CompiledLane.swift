@@ -36,31 +36,27 @@ struct CompiledLane: Sendable {
     /// the same schema); `scratch` is this lane's.
     func evaluate(decoded slots: HouseholdSlots, line: UnsafeBufferPointer<UInt8>, lineNumber: Int, _ scratch: CompiledScratch)
         -> (id: String?, output: [UInt8], decision: DecisionKind)? {
-        var out: [UInt8] = []
-        out.reserveCapacity(512 + line.count / 2)
-        guard let (id, decision) = evaluate(decoded: slots, line: line, lineNumber: lineNumber, scratch, into: &out) else { return nil }
-        return (id, out, decision)
+        let out = ByteBuffer(capacity: 512 + line.count / 2)
+        guard let (id, decision) = evaluate(decoded: slots, line: line, lineNumber: lineNumber, scratch, into: out) else { return nil }
+        return (id, out.array, decision)
     }
 
     /// Appends the household's result, as a line of JSON Lines, to `out`
     /// (nothing when the general path must decide); its id and decision.
-    func evaluate(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into out: inout [UInt8]) -> (id: String?, decision: DecisionKind)? {
+    func evaluate(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into out: ByteBuffer) -> (id: String?, decision: DecisionKind)? {
         let scratch = pool.take()
         defer { pool.giveBack(scratch) }
         var slots = scratch.slots
         defer { scratch.slots = slots }
         guard decoder.decode(line, into: &slots) else { return nil }
-        return evaluate(decoded: slots, line: line, lineNumber: lineNumber, scratch, into: &out)
+        return evaluate(decoded: slots, line: line, lineNumber: lineNumber, scratch, into: out)
     }
 
     private func evaluate(decoded slots: HouseholdSlots, line: UnsafeBufferPointer<UInt8>, lineNumber: Int, _ scratch: CompiledScratch,
-                          into out: inout [UInt8]) -> (id: String?, decision: DecisionKind)? {
+                          into out: ByteBuffer) -> (id: String?, decision: DecisionKind)? {
         guard let (outcome, id) = decide(slots, line, scratch) else { return nil }
-        // The writer takes the buffer over and gives it back: no copy.
-        var writer = ResultBytes(capacity: 0)
-        swap(&writer.out, &out)
+        var writer = ResultBytes(into: out)
         writer.write(outcome, id: id, line: lineNumber, asOf: asOf, plan: plan, scratch: scratch)
-        swap(&writer.out, &out)
         return (id.map { String(decoding: $0, as: UTF8.self) }, outcome.decision)
     }
 

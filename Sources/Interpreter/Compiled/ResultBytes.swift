@@ -6,6 +6,8 @@ struct ResultFragments: @unchecked Sendable {
     let bytes: UnsafeBufferPointer<UInt8>
     /// `,"policy":"…","as_of":"` (the date follows).
     let policy: Range<Int>
+    /// Each decision's name, by `DecisionKind.order`.
+    let decisions: UnsafeBufferPointer<Range<Int>>
     /// `"name"` of each category, exclusion and elimination condition.
     let categories: UnsafeBufferPointer<Range<Int>>
     let exclusions: UnsafeBufferPointer<Range<Int>>
@@ -28,6 +30,7 @@ struct ResultFragments: @unchecked Sendable {
             return start..<bytes.count
         }
         policy = add(",\"policy\":\(plan.metadata.id.isEmpty ? "null" : quoted(plan.metadata.id)),\"as_of\":\"")
+        decisions = frozen.keep(DecisionKind.allCases.map { add($0.rawValue) })
         categories = frozen.keep(plan.categories.map { add(quoted($0.name)) })
         exclusions = frozen.keep(plan.exclusions.map { add(quoted($0.name)) })
         elimination = frozen.keep(plan.elimination.map { add(quoted($0.name)) })
@@ -54,16 +57,17 @@ struct ResultFragments: @unchecked Sendable {
 /// Writes a compiled outcome as its line of JSON Lines, the same bytes as
 /// `ResultWriter.line(_:.jsonl)` writes for the general path's result.
 struct ResultBytes {
-    var out: [UInt8] = []
+    /// Where the line goes: after what `out` holds already.
+    let out: ByteBuffer
 
-    init(capacity: Int) { out.reserveCapacity(capacity) }
+    init(into out: ByteBuffer) { self.out = out }
 
     mutating func append(_ fragment: Range<Int>, of json: ResultFragments) {
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: json.bytes[fragment]))
+        out.append(UnsafeBufferPointer(rebasing: json.bytes[fragment]))
     }
 
     mutating func append(_ text: StaticString) {
-        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        out.append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     mutating func append(date: CivilDate) {
@@ -82,7 +86,7 @@ struct ResultBytes {
 
     mutating func append(integer: Int) {
         if integer < 0 {
-            out.append(contentsOf: String(integer).utf8)
+            out.append(String(integer))
             return
         }
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
@@ -131,7 +135,7 @@ struct ResultBytes {
         append("{\"id\":")
         if let id {
             out.append(0x22)
-            out.append(contentsOf: id)
+            out.append(id)
             out.append(0x22)
         } else {
             append("null")
@@ -139,7 +143,7 @@ struct ResultBytes {
         append(json.policy, of: json)
         append(date: asOf)
         append("\",\"decision\":\"")
-        out.append(contentsOf: outcome.decision.rawValue.utf8)
+        append(json.decisions[outcome.decision.order], of: json)
         append("\",\"category\":")
         if outcome.category >= 0 { append(json.categories[outcome.category], of: json) } else { append("null") }
         append(",\"exclusions\":")

@@ -91,7 +91,7 @@ extension EvaluationPipeline {
     /// output lines one after another, where each ends, and each record's
     /// id and decision.
     struct PartOutput: Sendable {
-        var bytes: [UInt8] = []
+        var bytes: ByteBuffer
         var ends: [Int] = []
         var ids: [String?] = []
         var decisions: [DecisionKind] = []
@@ -101,25 +101,24 @@ extension EvaluationPipeline {
     /// come in blocks (`RecordSource.nextBlock`) and each thread writes the
     /// lines of its part of a block into one buffer, so that no record needs
     /// an array of its own for its line or its output. `work` appends record
-    /// `index`'s line to `out` and returns its id and decision, on any
+    /// `index`'s output line to `out` and returns its id and decision, on any
     /// thread (given, for an id used before, the line it was first used on);
     /// `emit` gets each output line and decision in input order, on the
     /// calling thread. Returns the number of records.
     @discardableResult
     public func runBlocks(_ source: inout some RecordSource,
-                          work: @escaping @Sendable (_ block: RecordBlock, _ index: Int, _ firstLineOfID: Int?, _ out: inout [UInt8])
+                          work: @escaping @Sendable (_ block: RecordBlock, _ index: Int, _ firstLineOfID: Int?, _ out: ByteBuffer)
                               -> (id: String?, decision: DecisionKind),
-                          emit: (ArraySlice<UInt8>, DecisionKind) -> Void) -> Int {
+                          emit: (UnsafeBufferPointer<UInt8>, DecisionKind) -> Void) -> Int {
         var ids = DuplicateIDs()
         let batchSize = self.batchSize
         let evaluate: @Sendable (RecordBlock, Range<Int>) -> PartOutput = { block, range in
-            var part = PartOutput()
-            part.bytes.reserveCapacity(range.count * 512)
+            var part = PartOutput(bytes: ByteBuffer(capacity: range.count * 512))
             part.ends.reserveCapacity(range.count)
             part.ids.reserveCapacity(range.count)
             part.decisions.reserveCapacity(range.count)
             for index in range {
-                let (id, decision) = work(block, index, nil, &part.bytes)
+                let (id, decision) = work(block, index, nil, part.bytes)
                 part.ends.append(part.bytes.count)
                 part.ids.append(id)
                 part.decisions.append(decision)
@@ -132,11 +131,11 @@ extension EvaluationPipeline {
                 let end = part.ends[offset]
                 defer { start = end }
                 if let first = ids.firstLine(of: part.ids[offset], line: block.entries[index].line) {
-                    var again: [UInt8] = []
-                    let (_, decision) = work(block, index, first, &again)
-                    emit(again[...], decision)
+                    let again = ByteBuffer(capacity: 1024)
+                    let (_, decision) = work(block, index, first, again)
+                    emit(again.bytes, decision)
                 } else {
-                    emit(part.bytes[start..<end], part.decisions[offset])
+                    emit(part.bytes.slice(start..<end), part.decisions[offset])
                 }
             }
         }

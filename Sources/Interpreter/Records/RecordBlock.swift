@@ -5,7 +5,7 @@
 /// block to the threads.
 public struct RecordBlock: Sendable {
     /// The bytes of the block's lines, one after another.
-    public private(set) var bytes: [UInt8] = []
+    let bytes = ByteBuffer(capacity: 1 << 16)
     /// Each record: its line, and either its bytes in `bytes` or its index in `records`.
     public private(set) var entries: [Entry] = []
     private var records: [RawRecord] = []
@@ -30,7 +30,7 @@ public struct RecordBlock: Sendable {
     /// Appends a line of JSON not parsed yet.
     mutating func appendLine(_ line: Int, _ content: UnsafeBufferPointer<UInt8>) {
         let start = bytes.count
-        bytes.append(contentsOf: content)
+        bytes.append(content)
         entries.append(Entry(line: line, start: Int32(start), end: Int32(bytes.count), record: -1))
     }
 
@@ -47,9 +47,7 @@ public struct RecordBlock: Sendable {
     public func withLine<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>, Int) -> R?) -> R? {
         let entry = entries[index]
         guard entry.record < 0 else { return nil }
-        return bytes.withUnsafeBufferPointer { buffer in
-            body(UnsafeBufferPointer(rebasing: buffer[Int(entry.start)..<Int(entry.end)]), entry.line)
-        }
+        return body(bytes.slice(Int(entry.start)..<Int(entry.end)), entry.line)
     }
 
     /// Entry `index` as a record, as `RecordSource.next()` would have given it.
@@ -57,7 +55,7 @@ public struct RecordBlock: Sendable {
         let entry = entries[index]
         if entry.record >= 0 { return records[Int(entry.record)] }
         var record = RawRecord(line: entry.line, json: nil)
-        record.unparsed = Array(bytes[Int(entry.start)..<Int(entry.end)])
+        record.unparsed = Array(bytes.slice(Int(entry.start)..<Int(entry.end)))
         return record
     }
 }

@@ -135,5 +135,8 @@ enum BenchCommand {
         }
         if let failure { throw failure }
         try handle.write(contentsOf: buffer)
+        // On disk before anything is timed: otherwise the system writes the
+        // file back while the measurements run, on the same cores.
+        try handle.synchronize()
     }
 }

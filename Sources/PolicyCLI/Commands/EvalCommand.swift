@@ -103,7 +103,7 @@ enum EvalCommand {
         let engine = PolicyEngine()
         let evaluate: @Sendable (RawRecord, Int?) -> HouseholdResult
         /// A result as its line of JSON Lines or CSV, with its id and decision.
-        var evaluateLine: (@Sendable (RecordBlock, Int, Int?, ResultWriter.LineFormat, inout [UInt8]) -> (id: String?, decision: DecisionKind))?
+        var evaluateLine: (@Sendable (RecordBlock, Int, Int?, ResultWriter.LineFormat, ByteBuffer) -> (id: String?, decision: DecisionKind))?
         let schema: Schema
         if let folder = arguments["--policies"] {
             let (plans, diagnostics) = engine.loadAll(in: folder)
@@ -129,7 +129,7 @@ enum EvalCommand {
             evaluate = { selector.evaluate($0, firstLineOfID: $1) }
             evaluateLine = { block, index, first, format, out in
                 let result = selector.evaluateLine(block.record(index), firstLineOfID: first, format: format)
-                out.append(contentsOf: result.output)
+                out.append(result.output)
                 return (result.id, result.decision)
             }
         } else {
@@ -138,7 +138,7 @@ enum EvalCommand {
             let evaluator = HouseholdEvaluator(plan: plan, asOf: asOf, explain: arguments.has("--explain"),
                                                maskPersonalData: arguments.has("--mask"), limits: limits, language: Session.language)
             evaluate = { evaluator.evaluate($0, firstLineOfID: $1) }
-            evaluateLine = { evaluator.evaluateLine($0, $1, firstLineOfID: $2, format: $3, into: &$4) }
+            evaluateLine = { evaluator.evaluateLine($0, $1, firstLineOfID: $2, format: $3, into: $4) }
         }
 
         var records: any RecordSource
@@ -176,11 +176,11 @@ enum EvalCommand {
             // Each result is written out on the thread that evaluated it.
             let evaluateLine = evaluateLine ?? { [evaluate] block, index, first, format, out in
                 let result = evaluate(block.record(index), first)
-                out.append(contentsOf: ResultWriter.line(result, format).utf8)
+                out.append(ResultWriter.line(result, format))
                 return (result.id, result.decision)
             }
             pipeline.runBlocks(&records, work: { block, index, first, out in
-                evaluateLine(block, index, first, lineFormat, &out)
+                evaluateLine(block, index, first, lineFormat, out)
             }, emit: { line, decision in
                 summary.count(decision)
                 progress?.tick()

@@ -59,7 +59,7 @@ import Testing
         var output: [UInt8] = []
         var decisions: [DecisionKind] = []
         let count = EvaluationPipeline(threads: threads, batchSize: batch).runBlocks(&source, work: { block, index, first, out in
-            evaluator.evaluateLine(block, index, firstLineOfID: first, format: format, into: &out)
+            evaluator.evaluateLine(block, index, firstLineOfID: first, format: format, into: out)
         }, emit: { line, decision in
             output.append(contentsOf: line)
             decisions.append(decision)
