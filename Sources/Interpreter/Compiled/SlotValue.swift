@@ -81,13 +81,7 @@ struct SlotBuffer {
     }
 
     private mutating func grow(_ needed: Int) {
-        var size = capacity * 2
-        while size < needed { size *= 2 }
-        let larger = UnsafeMutablePointer<SlotValue>.allocate(capacity: size)
-        larger.moveInitialize(from: base, count: count)
-        base.deallocate()
-        base = larger
-        capacity = size
+        (base, capacity) = Growth.doubled(base, count: count, capacity: capacity, needed: needed)
     }
 
     @inline(__always)

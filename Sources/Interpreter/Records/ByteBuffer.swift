@@ -27,13 +27,7 @@ public final class ByteBuffer: @unchecked Sendable {
     }
 
     private func grow(_ needed: Int) {
-        var size = capacity * 2
-        while size < needed { size *= 2 }
-        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
-        memcpy(larger, base, count)
-        base.deallocate()
-        base = larger
-        capacity = size
+        (base, capacity) = Growth.doubled(base, count: count, capacity: capacity, needed: needed)
     }
 
     @inline(__always)
@@ -86,4 +80,17 @@ public final class ByteBuffer: @unchecked Sendable {
 
     /// A copy of the bytes as an array.
     public var array: [UInt8] { Array(bytes) }
+}
+
+/// How the buffers of plain values grow: by doubling, their contents moved.
+enum Growth {
+    /// Memory for `needed` values or more, holding the first `count` of `base` (which is freed).
+    static func doubled<T>(_ base: UnsafeMutablePointer<T>, count: Int, capacity: Int, needed: Int) -> (UnsafeMutablePointer<T>, Int) {
+        var size = Swift.max(1, capacity) * 2
+        while size < needed { size *= 2 }
+        let larger = UnsafeMutablePointer<T>.allocate(capacity: size)
+        larger.moveInitialize(from: base, count: count)
+        base.deallocate()
+        return (larger, size)
+    }
 }
