@@ -105,6 +105,9 @@ extension EvaluationPipeline {
     /// thread (given, for an id used before, the line it was first used on);
     /// `emit` gets each output line and decision in input order, on the
     /// calling thread. Returns the number of records.
+    /// How many blocks `runBlocks` keeps in the threads' hands at once.
+    static let blocksInFlight = 4
+
     @discardableResult
     public func runBlocks(_ source: inout some RecordSource,
                           work: @escaping @Sendable (_ block: RecordBlock, _ index: Int, _ firstLineOfID: Int?, _ out: ByteBuffer)
@@ -164,19 +167,27 @@ extension EvaluationPipeline {
             }
             return (slots, group)
         }
-        var current = source.nextBlock(maxRecords: batchSize)
-        var inFlight = current.map(submit)
-        while let block = current, let running = inFlight {
-            let next = source.nextBlock(maxRecords: batchSize)
-            let nextInFlight = next.map(submit)
-            running.group.wait()
+        // Blocks in flight, oldest first: enough that the threads always have
+        // one to go on with while this thread reads and hands on.
+        var inFlight: [(block: RecordBlock, slots: Slots<PartOutput>, group: DispatchGroup)] = []
+        var reading = true
+        while true {
+            while reading, inFlight.count < Self.blocksInFlight {
+                guard let block = source.nextBlock(maxRecords: batchSize) else {
+                    reading = false
+                    break
+                }
+                let (slots, group) = submit(block)
+                inFlight.append((block, slots, group))
+            }
+            guard !inFlight.isEmpty else { break }
+            let (block, slots, group) = inFlight.removeFirst()
+            group.wait()
             // Every slot is set once the group is done; were one not, the part is done here.
             for (part, range) in parts(block).enumerated() {
-                deliver(block, range, running.slots.get(part) ?? evaluate(block, range))
+                deliver(block, range, slots.get(part) ?? evaluate(block, range))
             }
             count += block.count
-            current = next
-            inFlight = nextInFlight
         }
         return count
     }
