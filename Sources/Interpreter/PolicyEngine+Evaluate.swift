@@ -239,11 +239,14 @@ public struct DuplicateIDs: Sendable {
     /// to `window` and then turns.
     private var ring: [(id: String, hash: UInt64, line: Int)] = []
     private var next = 0
-    /// Open addressing by hash, linear probing: a position in `ring` plus
-    /// one, 0 for empty. Twice the window or more, so probes stay short; a
-    /// table of integers rather than a dictionary of strings, because every
-    /// record is looked up and most are not there.
-    private var table: [Int32]
+    /// Open addressing by hash, linear probing. An entry is a position in
+    /// `ring` plus one (0 for empty) in its low half and the low half of the
+    /// id's hash in its high half: a probe compares hashes in the table and
+    /// reads the ring only when they agree, and an entry's home slot is
+    /// known without the ring. Twice the window or more, so probes stay
+    /// short; a table of integers rather than a dictionary of strings,
+    /// because every record is looked up and most are not there.
+    private var table: [UInt64]
     private var mask: Int
     /// The size the table grows to: twice the window or more.
     private let fullSize: Int
@@ -257,19 +260,30 @@ public struct DuplicateIDs: Sendable {
         fullSize = size
         // Small at first: most inputs are far smaller than the window.
         let first = min(size, 1024)
-        table = [Int32](repeating: 0, count: first)
+        table = [UInt64](repeating: 0, count: first)
         mask = first - 1
     }
+
+    @inline(__always)
+    private static func entry(position: Int, hash: UInt64) -> UInt64 {
+        hash << 32 | UInt64(position + 1)
+    }
+
+    @inline(__always)
+    private func home(_ entry: UInt64) -> Int { Int(truncatingIfNeeded: entry >> 32) & mask }
+
+    @inline(__always)
+    private static func position(_ entry: UInt64) -> Int { Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1 }
 
     /// The table at twice its size, every kept id placed again.
     private mutating func grow() {
         let size = table.count * 2
-        table = [Int32](repeating: 0, count: size)
+        table = [UInt64](repeating: 0, count: size)
         mask = size - 1
         for (index, kept) in ring.enumerated() {
             var slot = Int(truncatingIfNeeded: kept.hash) & mask
             while table[slot] != 0 { slot = (slot + 1) & mask }
-            table[slot] = Int32(index + 1)
+            table[slot] = DuplicateIDs.entry(position: index, hash: kept.hash)
         }
     }
 
@@ -292,7 +306,7 @@ public struct DuplicateIDs: Sendable {
             probe = (probe + 1) & mask
             let entry = table[probe]
             if entry == 0 { break }
-            let home = Int(truncatingIfNeeded: ring[Int(entry) - 1].hash) & mask
+            let home = home(entry)
             // The entry stays when its home lies cyclically in (hole, probe].
             let stays = hole <= probe ? (hole < home && home <= probe) : (hole < home || home <= probe)
             if stays { continue }
@@ -311,26 +325,30 @@ public struct DuplicateIDs: Sendable {
     public mutating func firstLine(of id: String?, line: Int) -> Int? {
         guard let id else { return nil }
         let hash = hash(id)
+        let low = hash & 0xFFFF_FFFF
         var slot = Int(truncatingIfNeeded: hash) & mask
         while table[slot] != 0 {
-            let kept = ring[Int(table[slot]) - 1]
-            if kept.hash == hash, kept.id == id { return kept.line }
+            let entry = table[slot]
+            if entry >> 32 == low {
+                let kept = ring[DuplicateIDs.position(entry)]
+                if kept.hash == hash, kept.id == id { return kept.line }
+            }
             slot = (slot + 1) & mask
         }
         if ring.count < window {
             ring.append((id, hash, line))
-            table[slot] = Int32(ring.count)
+            table[slot] = DuplicateIDs.entry(position: ring.count - 1, hash: hash)
             if ring.count * 2 > table.count, table.count < fullSize { grow() }
             return nil
         }
         // The oldest id leaves the window; the new one takes its place in the ring.
         var oldest = Int(truncatingIfNeeded: ring[next].hash) & mask
-        while Int(table[oldest]) - 1 != next { oldest = (oldest + 1) & mask }
+        while DuplicateIDs.position(table[oldest]) != next { oldest = (oldest + 1) & mask }
         removeSlot(oldest)
         ring[next] = (id, hash, line)
         slot = Int(truncatingIfNeeded: hash) & mask
         while table[slot] != 0 { slot = (slot + 1) & mask }
-        table[slot] = Int32(next + 1)
+        table[slot] = DuplicateIDs.entry(position: next, hash: hash)
         next = (next + 1) % window
         return nil
     }

@@ -109,6 +109,10 @@ final class CompiledPlan: @unchecked Sendable {
         let triggerList: Int32
         let triggerFilter: Int32
         let triggerDateSlot: Int
+        /// A filter that only tests the event's kind (`e.kind == K`,
+        /// `e.kind in [K, L]`): the kind's slot and the members (bit `m` for
+        /// member `m`), read without walking the filter's nodes.
+        var triggerKinds: (slot: Int, members: UInt64)? = nil
         let condition: Int32
         /// A range of `schedules`.
         let schedules: Range<Int>
@@ -237,10 +241,12 @@ final class CompiledPlan: @unchecked Sendable {
                 for schedule in alert.schedules {
                     rules.schedules.append(CompiledSchedule(interval: schedule.interval, guardNode: try builder.add(schedule.guardCondition)))
                 }
-                rules.alerts.append(CompiledAlert(months: alert.months, triggerList: try builder.add(alert.trigger?.list),
-                                                  triggerFilter: try builder.add(alert.trigger?.filter),
-                                                  triggerDateSlot: alert.trigger?.dateSlot ?? -1,
-                                                  condition: try builder.add(alert.condition), schedules: first..<rules.schedules.count))
+                var compiled = CompiledAlert(months: alert.months, triggerList: try builder.add(alert.trigger?.list),
+                                             triggerFilter: try builder.add(alert.trigger?.filter),
+                                             triggerDateSlot: alert.trigger?.dateSlot ?? -1,
+                                             condition: try builder.add(alert.condition), schedules: first..<rules.schedules.count)
+                compiled.triggerKinds = builder.kindTest(compiled.triggerFilter)
+                rules.alerts.append(compiled)
             }
             for procedure in plan.procedures {
                 let first = rules.steps.count
@@ -290,6 +296,26 @@ final class CompiledPlan: @unchecked Sendable {
             let compiled = try lower(node)
             nodes.append(compiled)
             return Int32(nodes.count - 1)
+        }
+
+        /// When node `index` only tests a field of the first quantifier's
+        /// variable for members of an enumeration (`e.kind == K`, `e.kind in
+        /// [K, L]`): the field's slot and the members. It holds for a member
+        /// in the set and for nothing else (not for an unknown value).
+        func kindTest(_ index: Int32) -> (slot: Int, members: UInt64)? {
+            guard index >= 0 else { return nil }
+            func variableSlot(_ operand: Int32) -> Int? {
+                guard case .variableField(0, let slot) = nodes[Int(operand)] else { return nil }
+                return Int(slot)
+            }
+            switch nodes[Int(index)] {
+            case .compareConstant(.equal, let operand, .enumeration(let member)) where member >= 0 && member < 64:
+                return variableSlot(operand).map { ($0, UInt64(1) << UInt64(member)) }
+            case .memberOf(let operand, let members, negated: false):
+                return variableSlot(operand).map { ($0, members) }
+            default:
+                return nil
+            }
         }
 
         mutating func add(_ node: PlanNode?) throws(Unsupported) -> Int32 {

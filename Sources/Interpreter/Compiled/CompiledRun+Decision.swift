@@ -250,7 +250,10 @@ extension CompiledRun {
                     let element = item(list, position)
                     guard case .record(let record) = element, case .date(let date) = fields[Int(record) + alert.triggerDateSlot],
                           date <= asOf else { continue }
-                    if alert.triggerFilter >= 0 {
+                    if let (slot, members) = alert.triggerKinds {
+                        guard case .enumeration(let member) = fields[Int(record) + slot], member >= 0, member < 64,
+                              members & (1 << UInt64(member)) != 0 else { continue }
+                    } else if alert.triggerFilter >= 0 {
                         scratch.variables[0] = element
                         guard case .bool(true) = try value(alert.triggerFilter) else { continue }
                     }
