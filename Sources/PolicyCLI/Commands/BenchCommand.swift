@@ -4,7 +4,7 @@ import Interpreter
 /// `policy bench`: measure reading, evaluation and end-to-end speed on generated households.
 enum BenchCommand {
     static let help = """
-    USAGE: policy bench [--count <n>] [--seed <n>] [--policy <file>|<id>] [--as-of <date>] [--threads <list>] [--only <list>] [--folder <dir>]
+    USAGE: policy bench [--count <n>] [--seed <n>] [--policy <file>|<id>] [--as-of <date>] [--threads <list>] [--only <list>] [--repeat <n>] [--folder <dir>]
 
     Generates n households (as `policy generate` does) into JSON Lines and CSV
     files, then measures, for each thread count: (a) reading only (into the
@@ -13,8 +13,10 @@ enum BenchCommand {
     read and checked (by the compiled evaluation `policy eval` uses, and by
     the general evaluator), (c) end to end, JSON Lines in and out, (d) end to
     end, CSV in and JSON Lines out. It prints households per second and
-    megabytes of input per second, and the peak memory. Build with
-    `-c release` for figures worth reporting.
+    megabytes of input per second, and the peak memory. Each measurement is
+    made `--repeat` times and the median is shown (a shared machine's
+    timings vary from run to run). Build with `-c release` for figures
+    worth reporting.
 
     OPTIONS:
       --count <n>        households (default 100000)
@@ -23,6 +25,7 @@ enum BenchCommand {
       --as-of <date>     the evaluation date (default 2021-09-30)
       --threads <list>   thread counts, such as 1,2 (default 1,2)
       --only <list>      the measurements to make, of read, evaluate, jsonl, csv (default: all)
+      --repeat <n>       runs of each measurement, the median shown (default 3)
       --folder <dir>     where the generated files go (default: a temporary folder, removed after)
       -h, --help         show this help
 
@@ -30,13 +33,13 @@ enum BenchCommand {
 
     static func run(_ raw: [String]) -> ExitCode {
         let arguments: Arguments
-        switch Arguments.read(raw, valued: ["--count", "--seed", "--policy", "--as-of", "--threads", "--only", "--folder"], flags: [], help: help) {
+        switch Arguments.read(raw, valued: ["--count", "--seed", "--policy", "--as-of", "--threads", "--only", "--repeat", "--folder"], flags: [], help: help) {
         case .read(let read): arguments = read
         case .done(let status): return status
         }
         guard let count = Int(arguments["--count"] ?? "100000"), count > 0, let seed = UInt64(arguments["--seed"] ?? "1"),
-              let asOf = CivilDate.parse(arguments["--as-of"] ?? "2021-09-30") else {
-            Terminal.err.write("error: `--count` and `--seed` are whole numbers, `--as-of` a date\n\n\(help)")
+              let repeats = Int(arguments["--repeat"] ?? "3"), repeats > 0, let asOf = CivilDate.parse(arguments["--as-of"] ?? "2021-09-30") else {
+            Terminal.err.write("error: `--count`, `--seed` and `--repeat` are whole numbers, `--as-of` a date\n\n\(help)")
             return .usage
         }
         let threadCounts = (arguments["--threads"] ?? "1,2").split(separator: ",").compactMap { Int($0) }.filter { $0 >= 1 }
@@ -75,8 +78,18 @@ enum BenchCommand {
         }
 
         let benchmark = Benchmark(plan: plan, asOf: asOf)
-        Terminal.err.write("policy bench: \(count) households, policy \(plan.metadata.id), \(ProcessInfo.processInfo.activeProcessorCount) cores\n")
+        Terminal.err.write("policy bench: \(count) households, policy \(plan.metadata.id), \(ProcessInfo.processInfo.activeProcessorCount) cores, "
+                           + "the median of \(repeats) run\(repeats == 1 ? "" : "s") each\n")
         var rows: [[String]] = [["measurement", "threads", "households", "households/s", "MB/s", "seconds"]]
+        /// The median of `repeats` runs of a measurement, added to the table.
+        func add(_ measure: () throws -> Benchmark.Figure?) throws {
+            var runs: [Benchmark.Figure] = []
+            for _ in 0..<repeats {
+                guard let figure = try measure() else { return }
+                runs.append(figure)
+            }
+            add(runs.sorted { $0.seconds < $1.seconds }[runs.count / 2])
+        }
         func add(_ figure: Benchmark.Figure) {
             rows.append([figure.name, String(figure.threads), String(figure.households), String(format: "%.0f", figure.householdsPerSecond),
                          figure.bytes > 0 ? String(format: "%.1f", figure.megabytesPerSecond) : "-", String(format: "%.3f", figure.seconds)])
@@ -85,23 +98,21 @@ enum BenchCommand {
         }
         do {
             if only.contains("read") {
-                for threads in threadCounts {
-                    if let figure = try benchmark.readIntoSlots(jsonl: jsonl, threads: threads) { add(figure) }
-                }
-                for threads in threadCounts { add(try benchmark.read(jsonl: jsonl, threads: threads)) }
+                for threads in threadCounts { try add { try benchmark.readIntoSlots(jsonl: jsonl, threads: threads) } }
+                for threads in threadCounts { try add { try benchmark.read(jsonl: jsonl, threads: threads) } }
             }
             if only.contains("evaluate") {
                 let sample = min(count, 10_000), rounds = max(1, count / min(count, 10_000))
                 for threads in threadCounts {
-                    if let figure = try benchmark.evaluateCompiled(jsonl: jsonl, sample: sample, rounds: rounds, threads: threads) { add(figure) }
+                    try add { try benchmark.evaluateCompiled(jsonl: jsonl, sample: sample, rounds: rounds, threads: threads) }
                 }
-                for threads in threadCounts { add(try benchmark.evaluate(jsonl: jsonl, sample: sample, rounds: rounds, threads: threads)) }
+                for threads in threadCounts { try add { try benchmark.evaluate(jsonl: jsonl, sample: sample, rounds: rounds, threads: threads) } }
             }
             if only.contains("jsonl") {
-                for threads in threadCounts { add(try benchmark.endToEnd(path: jsonl, csv: false, threads: threads).0) }
+                for threads in threadCounts { try add { try benchmark.endToEnd(path: jsonl, csv: false, threads: threads).0 } }
             }
             if only.contains("csv") {
-                for threads in threadCounts { add(try benchmark.endToEnd(path: csv, csv: true, threads: threads).0) }
+                for threads in threadCounts { try add { try benchmark.endToEnd(path: csv, csv: true, threads: threads).0 } }
             }
         } catch {
             Terminal.err.write("\nerror: \(error)\n")
