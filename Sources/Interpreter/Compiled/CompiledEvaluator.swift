@@ -13,6 +13,7 @@ struct CompiledRun {
     let nodes: UnsafeBufferPointer<CompiledNode>
     let operands: UnsafeBufferPointer<Int32>
     let paths: UnsafeBufferPointer<Int32>
+    let constants: UnsafeBufferPointer<SlotValue>
     let constantItems: UnsafeBufferPointer<SlotValue>
     let constantText: UnsafeBufferPointer<UInt8>
     let fields: UnsafeMutableBufferPointer<SlotValue>
@@ -31,6 +32,7 @@ struct CompiledRun {
         nodes = plan.nodes
         operands = plan.operands
         paths = plan.paths
+        constants = plan.constants
         constantItems = plan.constantItems
         constantText = plan.constantText
         self.fields = fields
@@ -46,8 +48,8 @@ struct CompiledRun {
 
     func value(_ index: Int32) throws(GiveUp) -> SlotValue {
         switch nodes[Int(index)] {
-        case .constant(let value):
-            return value
+        case .constant(let index):
+            return constants[Int(index)]
         case .today:
             return .date(today)
         case .derived(let derived):
@@ -177,7 +179,7 @@ struct CompiledRun {
         case .compareConstant(let op, let left, let constant):
             let a = try value(left)
             if a.isUnknown { return .unknown }
-            return .bool(try compare(op, a, constant))
+            return .bool(try compare(op, a, constants[Int(constant)]))
         case .memberOf(let elementNode, let members, let negated):
             let element = try value(elementNode)
             switch element {

@@ -2,7 +2,10 @@
 /// the plan's node table rather than boxes, so that walking it copies plain
 /// bits. `-1` stands for an operand that is not there.
 enum CompiledNode: Sendable {
-    case constant(SlotValue)
+    /// `constants[index]`. No case holds a value itself: with operands of
+    /// plain integers the node is small and its kind a byte of its own, so
+    /// the dispatch on it is a load and a jump.
+    case constant(Int32)
     case today
     case derived(Int32)
     /// Slots from the household (`path` entries `start..<start+count`).
@@ -36,8 +39,8 @@ enum CompiledNode: Sendable {
     case rootField(Int32)
     /// A field of a quantifier's variable (a path of one slot).
     case variableField(depth: Int32, slot: Int32)
-    /// A comparison with a constant on the right.
-    case compareConstant(ComparisonOperator, Int32, SlotValue)
+    /// A comparison with a constant (`constants[constant]`) on the right.
+    case compareConstant(ComparisonOperator, Int32, constant: Int32)
     /// Membership of an enumeration member in a written list of members
     /// (bit `m` of `members` for member `m`, all below 64).
     case memberOf(Int32, members: UInt64, negated: Bool)
@@ -56,6 +59,8 @@ final class CompiledPlan: @unchecked Sendable {
     let nodes: UnsafeBufferPointer<CompiledNode>
     let operands: UnsafeBufferPointer<Int32>
     let paths: UnsafeBufferPointer<Int32>
+    /// The constants of the nodes.
+    let constants: UnsafeBufferPointer<SlotValue>
     let constantItems: UnsafeBufferPointer<SlotValue>
     let constantText: UnsafeBufferPointer<UInt8>
     /// The node of each `let`.
@@ -148,6 +153,7 @@ final class CompiledPlan: @unchecked Sendable {
         nodes = frozen.keep(builder.nodes)
         operands = frozen.keep(builder.operands)
         paths = frozen.keep(builder.paths)
+        constants = frozen.keep(builder.constants)
         constantItems = frozen.keep(builder.constantItems)
         constantText = frozen.keep(builder.constantText)
         derivedRoots = frozen.keep(rules.derived)
@@ -289,7 +295,13 @@ final class CompiledPlan: @unchecked Sendable {
         var nodes: [CompiledNode] = []
         var operands: [Int32] = []
         var paths: [Int32] = []
+        var constants: [SlotValue] = []
         var constantItems: [SlotValue] = []
+
+        mutating func add(constant: SlotValue) -> Int32 {
+            constants.append(constant)
+            return Int32(constants.count - 1)
+        }
         var constantText: [UInt8] = []
 
         mutating func add(_ node: PlanNode) throws(Unsupported) -> Int32 {
@@ -309,7 +321,8 @@ final class CompiledPlan: @unchecked Sendable {
                 return Int(slot)
             }
             switch nodes[Int(index)] {
-            case .compareConstant(.equal, let operand, .enumeration(let member)) where member >= 0 && member < 64:
+            case .compareConstant(.equal, let operand, let constant):
+                guard case .enumeration(let member) = constants[Int(constant)], member >= 0, member < 64 else { return nil }
                 return variableSlot(operand).map { ($0, UInt64(1) << UInt64(member)) }
             case .memberOf(let operand, let members, negated: false):
                 return variableSlot(operand).map { ($0, members) }
@@ -368,7 +381,7 @@ final class CompiledPlan: @unchecked Sendable {
 
         mutating func lower(_ node: PlanNode) throws(Unsupported) -> CompiledNode {
             switch node {
-            case .constant(let value): return .constant(try constant(value))
+            case .constant(let value): return .constant(add(constant: try constant(value)))
             case .today: return .today
             case .derived(let index): return .derived(Int32(index))
             case .rootPath(let slots, _):
@@ -389,7 +402,7 @@ final class CompiledPlan: @unchecked Sendable {
             case .and(let a, let b): return .and(try add(a), try add(b))
             case .or(let a, let b): return .or(try add(a), try add(b))
             case .compare(let op, let a, .constant(let constant)) where !constant.isUnknown:
-                return .compareConstant(op, try add(a), try self.constant(constant))
+                return .compareConstant(op, try add(a), constant: add(constant: try self.constant(constant)))
             case .compare(let op, let a, let b): return .compare(op, try add(a), try add(b))
             case .contains(let element, .constant(.list(let members)), let negated) where Builder.memberSet(members) != nil:
                 return .memberOf(try add(element), members: Builder.memberSet(members) ?? 0, negated: negated)
