@@ -71,7 +71,7 @@ struct CompiledRun {
             guard case .record(let record) = try value(base) else { return .unknown }
             return fields[Int(record) + Int(slot)]
         case .not(let operand):
-            let inner = try value(operand)
+            let inner = try self.operand(operand)
             if case .bool(let truth) = inner { return .bool(!truth) }
             return inner
         case .negateNumber(let operand):
@@ -123,8 +123,8 @@ struct CompiledRun {
             }
             return .bool(found != negated)
         case .arithmetic(let op, let left, let right):
-            let a = try value(left)
-            let b = try value(right)
+            let a = try operand(left)
+            let b = try operand(right)
             if a.isUnknown || b.isUnknown { return .unknown }
             guard case .number(let x) = a, case .number(let y) = b else { return .unknown }
             do { return .number(try Evaluator.arithmetic(op, x, y)) } catch { throw GiveUp() }
@@ -162,7 +162,7 @@ struct CompiledRun {
             default: return test
             }
         case .otherwise(let primary, let fallback):
-            let first = try value(primary)
+            let first = try operand(primary)
             return first.isUnknown ? try value(fallback) : first
         case .call(let builtin, let start, let count):
             return try call(builtin, start, Int(count))
@@ -177,11 +177,11 @@ struct CompiledRun {
             guard Int(depth) < plan.maxVariables, case .record(let record) = scratch.variables[Int(depth)] else { return .unknown }
             return fields[Int(record) + Int(slot)]
         case .compareConstant(let op, let left, let constant):
-            let a = try value(left)
+            let a = try operand(left)
             if a.isUnknown { return .unknown }
             return .bool(try compare(op, a, constants[Int(constant)]))
         case .memberOf(let elementNode, let members, let negated):
-            let element = try value(elementNode)
+            let element = try operand(elementNode)
             switch element {
             case .unknown: return .unknown
             case .enumeration(let member):
@@ -189,6 +189,22 @@ struct CompiledRun {
                 return .bool(found != negated)
             default: return .bool(negated)
             }
+        }
+    }
+
+    /// `value` for the operand of a comparison with a constant, `otherwise`,
+    /// `not`, arithmetic or membership: most often a field or a `let`
+    /// computed already, read here without a call.
+    @inline(__always)
+    func operand(_ index: Int32) throws(GiveUp) -> SlotValue {
+        switch nodes[Int(index)] {
+        case .rootField(let slot): return fields[Int(slot)]
+        case .variableField(let depth, let slot):
+            guard Int(depth) < plan.maxVariables, case .record(let record) = scratch.variables[Int(depth)] else { return .unknown }
+            return fields[Int(record) + Int(slot)]
+        case .derived(let derived) where scratch.derivedDone[Int(derived)]: return scratch.derived[Int(derived)]
+        case .rootPath(let start, let count): return follow(.record(0), start, count)
+        default: return try value(index)
         }
     }
 
