@@ -107,6 +107,21 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return CivilDate(year: year, month: month, day: day)
     }
 
+    /// `parse(utf8:)` for bytes in memory, as the readers have them: the ten
+    /// bytes are checked and read where they stand, without a loop.
+    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> CivilDate? {
+        guard bytes.count == 10, let base = bytes.baseAddress, base[4] == UInt8(ascii: "-"), base[7] == UInt8(ascii: "-") else { return nil }
+        @inline(__always) func digit(_ index: Int) -> Int { Int(base[index]) &- Int(UInt8(ascii: "0")) }
+        let digits = (digit(0), digit(1), digit(2), digit(3), digit(5), digit(6), digit(8), digit(9))
+        // A byte that is not a digit gives a value outside 0...9: or-ing the
+        // values, any such one shows as a bit beyond the four low ones.
+        let all = digits.0 | digits.1 | digits.2 | digits.3 | digits.4 | digits.5 | digits.6 | digits.7
+        guard all & ~0xF == 0, digits.0 <= 9, digits.1 <= 9, digits.2 <= 9, digits.3 <= 9, digits.4 <= 9, digits.5 <= 9,
+              digits.6 <= 9, digits.7 <= 9 else { return nil }
+        return CivilDate(year: digits.0 * 1000 + digits.1 * 100 + digits.2 * 10 + digits.3, month: digits.4 * 10 + digits.5,
+                         day: digits.6 * 10 + digits.7)
+    }
+
     /// `YYYY-MM-DD`, the form `parse` reads.
     public var description: String {
         let (year, month, day) = components

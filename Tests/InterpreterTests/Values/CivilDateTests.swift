@@ -254,4 +254,33 @@ private func date(_ text: String) throws -> CivilDate {
         #expect(dates.shuffled().sorted() == dates)
         #expect(Set(dates + dates).count == dates.count)
     }
+
+    /// The readers parse dates from bytes in memory, without a loop; they
+    /// must accept and refuse exactly what the general parse does.
+    @Test func parsingBytesInPlaceAgreesWithTheGeneralParse() {
+        var random = SplitMix64(seed: 12)
+        let alphabet = Array("0123456789-/:a ".utf8)
+        var inputs = ["2021-09-30", "2024-02-29", "2023-02-29", "0000-01-01", "9999-12-31", "2021-13-01", "2021-00-10", "2021-9-30",
+                      "2021-09-3", "2021-09-300", "２０２１-09-30", "2021/09/30", ""].map { Array($0.utf8) }
+        for _ in 0..<20_000 {
+            // A date, then half the time one byte changed, dropped or added.
+            var bytes = Array(String(format: "%04d-%02d-%02d", Int(random.next() % 10_000), Int(random.next() % 13),
+                                     Int(random.next() % 32)).utf8)
+            switch random.next() % 6 {
+            case 0: bytes[Int(random.next() % 10)] = alphabet[Int(random.next() % UInt64(alphabet.count))]
+            case 1: bytes.removeLast()
+            case 2: bytes.append(alphabet[Int(random.next() % UInt64(alphabet.count))])
+            default: break
+            }
+            inputs.append(bytes)
+        }
+        var dates = 0
+        for bytes in inputs {
+            let general = CivilDate.parse(utf8: bytes)
+            let inPlace = bytes.withUnsafeBufferPointer { CivilDate.parse(utf8: $0) }
+            #expect(general == inPlace, "\(String(decoding: bytes, as: UTF8.self))")
+            if general != nil { dates += 1 }
+        }
+        #expect(dates > 5_000, "most inputs are dates, so that both answers are tried")
+    }
 }
