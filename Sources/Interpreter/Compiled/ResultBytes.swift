@@ -72,16 +72,21 @@ struct ResultBytes {
 
     mutating func append(date: CivilDate) {
         let (year, month, day) = date.components
-        out.append(0x30 + UInt8(year / 1000 % 10))
-        out.append(0x30 + UInt8(year / 100 % 10))
-        out.append(0x30 + UInt8(year / 10 % 10))
-        out.append(0x30 + UInt8(year % 10))
-        out.append(0x2D)
-        out.append(0x30 + UInt8(month / 10))
-        out.append(0x30 + UInt8(month % 10))
-        out.append(0x2D)
-        out.append(0x30 + UInt8(day / 10))
-        out.append(0x30 + UInt8(day % 10))
+        // The ten bytes made in a word and a half, then copied at once.
+        var text: (UInt64, UInt16) = (0, 0)
+        withUnsafeMutableBytes(of: &text) { bytes in
+            bytes[0] = 0x30 + UInt8(year / 1000 % 10)
+            bytes[1] = 0x30 + UInt8(year / 100 % 10)
+            bytes[2] = 0x30 + UInt8(year / 10 % 10)
+            bytes[3] = 0x30 + UInt8(year % 10)
+            bytes[4] = 0x2D
+            bytes[5] = 0x30 + UInt8(month / 10)
+            bytes[6] = 0x30 + UInt8(month % 10)
+            bytes[7] = 0x2D
+            bytes[8] = 0x30 + UInt8(day / 10)
+            bytes[9] = 0x30 + UInt8(day % 10)
+            out.append(UnsafeBufferPointer(start: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 10))
+        }
     }
 
     mutating func append(integer: Int) {
