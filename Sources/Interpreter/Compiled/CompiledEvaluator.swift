@@ -96,8 +96,8 @@ struct CompiledRun {
             if case .bool(true) = b { return b }
             return a.isUnknown || b.isUnknown ? .unknown : .bool(false)
         case .compare(let op, let left, let right):
-            let a = try value(left)
-            let b = try value(right)
+            let a = try operand(left)
+            let b = try operand(right)
             if a.isUnknown || b.isUnknown { return .unknown }
             return .bool(try compare(op, a, b))
         case .contains(let elementNode, let listNode, let negated):
@@ -173,6 +173,9 @@ struct CompiledRun {
             throw GiveUp()
         case .rootField(let slot):
             return fields[Int(slot)]
+        case .currentField(let slot):
+            guard current >= 0 else { return .unknown }
+            return fields[Int(current) + Int(slot)]
         case .variableField(let depth, let slot):
             guard Int(depth) < plan.maxVariables, case .record(let record) = scratch.variables[Int(depth)] else { return .unknown }
             return fields[Int(record) + Int(slot)]
@@ -192,13 +195,15 @@ struct CompiledRun {
         }
     }
 
-    /// `value` for the operand of a comparison with a constant, `otherwise`,
-    /// `not`, arithmetic or membership: most often a field or a `let`
-    /// computed already, read here without a call.
+    /// `value` for the operand of a comparison, `otherwise`,
+    /// `not`, arithmetic or membership: most often a field (of the household,
+    /// of a quantifier's variable, of the record a check is declared in) or a
+    /// `let` computed already, read here without a call.
     @inline(__always)
     func operand(_ index: Int32) throws(GiveUp) -> SlotValue {
         switch nodes[Int(index)] {
         case .rootField(let slot): return fields[Int(slot)]
+        case .currentField(let slot) where current >= 0: return fields[Int(current) + Int(slot)]
         case .variableField(let depth, let slot):
             guard Int(depth) < plan.maxVariables, case .record(let record) = scratch.variables[Int(depth)] else { return .unknown }
             return fields[Int(record) + Int(slot)]

@@ -39,6 +39,8 @@ enum CompiledNode: Sendable {
     case rootField(Int32)
     /// A field of a quantifier's variable (a path of one slot).
     case variableField(depth: Int32, slot: Int32)
+    /// A field of the record a schema check or default is declared in (a path of one slot).
+    case currentField(Int32)
     /// A comparison with a constant (`constants[constant]`) on the right.
     case compareConstant(ComparisonOperator, Int32, constant: Int32)
     /// Membership of an enumeration member in a written list of members
@@ -389,6 +391,7 @@ final class CompiledPlan: @unchecked Sendable {
                 let (start, count) = self.slots(slots)
                 return .rootPath(start: start, count: count)
             case .currentPath(let slots, _):
+                if slots.count == 1 { return .currentField(Int32(slots[0])) }
                 let (start, count) = self.slots(slots)
                 return .currentPath(start: start, count: count)
             case .variablePath(let depth, let slots, _):
