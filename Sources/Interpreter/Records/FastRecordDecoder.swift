@@ -351,32 +351,41 @@ struct FastRecordDecoder: Sendable {
         }
 
         /// A number of at most 15 digits and 2 decimals (`30310`, `-12.5`,
-        /// `12296.50`), with the decimals written; nil for any other, which
-        /// `Rational.parsePlainDecimal` reads. The bytes are as `numberBytes` gives them.
-        static func shortDecimal(_ text: UnsafeBufferPointer<UInt8>) -> (Rational, places: Int)? {
-            var index = 0
-            let negative = text.first == 0x2D
-            if negative { index = 1 }
+        /// `12296.50`), read and checked in one pass, with the decimals
+        /// written; nil (and nothing read) for any other, which
+        /// `numberBytes` and `Rational.parsePlainDecimal` read.
+        @inline(__always)
+        mutating func shortNumber() -> (Rational, places: Int)? {
+            skipSpace()
+            var index = position
+            let negative = index < bytes.count && bytes[index] == 0x2D
+            if negative { index += 1 }
+            let digitsStart = index
             var whole: Int64 = 0
-            var digits = 0
-            var places = -1
-            while index < text.count {
-                let byte = text[index]
-                if byte == 0x2E {
-                    places = 0
-                } else {
-                    whole = whole &* 10 &+ Int64(byte &- 0x30)
-                    digits += 1
-                    if places >= 0 { places += 1 }
-                }
+            while index < bytes.count, bytes[index] &- 0x30 < 10 {
+                whole = whole &* 10 &+ Int64(bytes[index] &- 0x30)
                 index += 1
             }
-            guard digits <= 15, places <= 2 else { return nil }
+            let digits = index - digitsStart
+            guard digits > 0, digits <= 15, !(digits > 1 && bytes[digitsStart] == 0x30) else { return nil }
+            var places = 0
+            if index < bytes.count, bytes[index] == 0x2E {
+                index += 1
+                let fractionStart = index
+                while index < bytes.count, bytes[index] &- 0x30 < 10 {
+                    whole = whole &* 10 &+ Int64(bytes[index] &- 0x30)
+                    index += 1
+                }
+                places = index - fractionStart
+                guard places >= 1, places <= 2, digits + places <= 15 else { return nil }
+            }
+            if index < bytes.count, bytes[index] == 0x65 || bytes[index] == 0x45 { return nil }
+            position = index
             if negative { whole = -whole }
             switch places {
             case 1: return (Rational(numerator: whole, denominator: 10) ?? .zero, 1)
             case 2: return (Rational(numerator: whole, denominator: 100) ?? .zero, 2)
-            default: return (Rational(whole), max(0, places))
+            default: return (Rational(whole), 0)
             }
         }
 
@@ -464,19 +473,18 @@ struct FastRecordDecoder: Sendable {
                 guard let text = rawString(), let date = CivilDate.parse(utf8: text) else { return nil }
                 return .date(date)
             case .number:
-                // Read from the bytes; a number too long for that is left to the general path.
-                guard let text = numberBytes() else { return nil }
-                if let (value, places) = Reader.shortDecimal(text) {
+                // A value the field refuses (too many decimals for money, not
+                // whole, out of bounds) is left to the general path, which says so.
+                func checked(_ value: Rational, places: Int) -> SlotValue? {
                     if field.isMoney, places > 2 { return nil }
                     if field.isInteger, !value.isInteger { return nil }
                     if field.boundsIndex >= 0, !tables.bounds[Int(field.boundsIndex)].contains(value) { return nil }
                     return .number(value)
                 }
-                guard let parsed = Rational.parsePlainDecimal(utf8: text) else { return nil }
-                if field.isMoney, parsed.decimalPlaces > 2 { return nil }
-                if field.isInteger, !parsed.value.isInteger { return nil }
-                if field.boundsIndex >= 0, !tables.bounds[Int(field.boundsIndex)].contains(parsed.value) { return nil }
-                return .number(parsed.value)
+                if let (value, places) = shortNumber() { return checked(value, places: places) }
+                // Longer numbers are read from their bytes; one too long for that is left to the general path.
+                guard let text = numberBytes(), let parsed = Rational.parsePlainDecimal(utf8: text) else { return nil }
+                return checked(parsed.value, places: parsed.decimalPlaces)
             case .enumeration:
                 let members = tables.members[Int(field.index)]
                 if members.count <= 8 {

@@ -200,6 +200,22 @@ struct ArraySource: RecordSource {
         #expect(FastRecordDecoder(schema: Self.schema).decode(Array(line.utf8)) == nil, "\(line)")
     }
 
+    /// Numbers are read in one pass when short (up to 15 digits, 2 decimals);
+    /// whatever the spelling, the value is the general reader's, or the line
+    /// is left to it.
+    @Test(arguments: ["0", "-0", "7", "-12.5", "12296.50", "0.5", "10.10", "-0.01", "123456789012345", "1234567890123456",
+                      "99999999999999.9", "9999999999999.99", "999999999999999.9", "1.", ".5", "-", "00", "-01", "1e2", "2E0", "3.25e1"])
+    func numbersReadTheSameBothWays(number: String) {
+        let line = Array((Self.base + #","assets":{"deposits":\#(number),"commercial_housing":1}}"#).utf8)
+        let quick = FastRecordDecoder(schema: Self.schema).decode(line)
+        guard case .success(let json) = JSONParser.parse(line) else {
+            #expect(quick == nil, "not JSON, so not read fast: \(number)")
+            return
+        }
+        let slow = RecordDecoder(schema: Self.schema).decode(json)
+        if let quick { #expect(quick.record == slow.record, "\(number)") } else { #expect(slow.record == nil || !slow.errors.isEmpty || number.contains("e") || number.contains("E") || number.count > 15, "\(number) is plain and short, so read fast") }
+    }
+
     @Test func aPlainLineIsReadFast() {
         #expect(FastRecordDecoder(schema: Self.schema).decode(Array((Self.base + "}").utf8))?.id == "h")
         #expect(FastRecordDecoder(schema: Self.schema).decode(Array(#"{"id":"h","members":[]}"#.utf8)) == nil, "required fields missing, members empty")
