@@ -213,7 +213,13 @@ struct ArraySource: RecordSource {
             return
         }
         let slow = RecordDecoder(schema: Self.schema).decode(json)
-        if let quick { #expect(quick.record == slow.record, "\(number)") } else { #expect(slow.record == nil || !slow.errors.isEmpty || number.contains("e") || number.contains("E") || number.count > 15, "\(number) is plain and short, so read fast") }
+        if let quick {
+            #expect(quick.record == slow.record, "\(number)")
+        } else {
+            // Left to the general reader: it refuses the number, or the number has an exponent or more digits than the fast reader takes.
+            let long = number.filter(\.isNumber).count > 15
+            #expect(slow.record == nil || !slow.errors.isEmpty || number.lowercased().contains("e") || long, "\(number) is plain and short, so read fast")
+        }
     }
 
     @Test func aPlainLineIsReadFast() {
