@@ -4,7 +4,8 @@ import Dispatch
 /// batches, each batch is split between the threads, and the outputs are
 /// handed on in input order, so what comes out is the same, byte for byte,
 /// whatever the number of threads and the size of the batches. Memory holds
-/// three batches: it does not grow with the input.
+/// a few batches (three for `run`, four blocks for `runBlocks`): it does not
+/// grow with the input.
 public struct EvaluationPipeline: Sendable {
     public let threads: Int
     public let batchSize: Int
