@@ -1,11 +1,14 @@
 import Dispatch
 
 /// Evaluates a stream of records on several threads: records are read in
-/// batches, each batch is split between the threads, and the outputs are
-/// handed on in input order, so what comes out is the same, byte for byte,
-/// whatever the number of threads and the size of the batches. Memory holds
-/// a few batches (three for `run`, four blocks for `runBlocks`): it does not
-/// grow with the input.
+/// blocks (`RecordSource.nextBlock`), each block is split between the
+/// threads, and the outputs are handed on in input order, so what comes out
+/// is the same, byte for byte, whatever the number of threads and the size of
+/// the blocks. Memory holds four blocks: it does not grow with the input.
+///
+/// Ids are compared in input order as the outputs come back; a record whose
+/// id was used before is done again with that line, so what comes out is what
+/// one thread reading in order would give.
 public struct EvaluationPipeline: Sendable {
     public let threads: Int
     public let batchSize: Int
@@ -23,74 +26,26 @@ public struct EvaluationPipeline: Sendable {
     /// any thread (given, for a household id used before in the input, the
     /// line it was first used on); `emit` gets the outputs in input order, on
     /// the calling thread. Returns the number of records.
-    ///
-    /// Ids are compared in input order as the outputs come back; a record whose
-    /// id was used before is done again with that line, so what comes out is
-    /// what one thread reading in order would give.
     @discardableResult
     public func run<Output: Sendable>(_ source: inout some RecordSource,
                                       work: @escaping @Sendable (RawRecord, Int?) -> Evaluated<Output>,
                                       emit: (Output) -> Void) -> Int {
         var ids = DuplicateIDs()
-        func readBatch() -> [RawRecord] {
-            var batch: [RawRecord] = []
-            batch.reserveCapacity(batchSize)
-            while batch.count < batchSize, let record = source.next() { batch.append(record) }
-            return batch
-        }
-        func deliver(_ record: RawRecord, _ evaluated: Evaluated<Output>) {
-            if let first = ids.firstLine(of: evaluated.id, line: record.line) {
-                emit(work(record, first).output)
-            } else {
-                emit(evaluated.output)
-            }
-        }
-        var count = 0
-        if threads == 1 {
-            while true {
-                let batch = readBatch()
-                if batch.isEmpty { break }
-                for record in batch { deliver(record, work(record, nil)) }
-                count += batch.count
-            }
-            return count
-        }
-        // While the threads work on one batch and the next, this thread reads
-        // the one after and hands on the outputs of the first.
-        let queue = DispatchQueue(label: "policy.evaluation", attributes: .concurrent)
-        func submit(_ batch: [RawRecord]) -> (slots: Slots<Evaluated<Output>>, group: DispatchGroup) {
-            let slots = Slots<Evaluated<Output>>(count: batch.count)
-            let group = DispatchGroup()
-            let parts = min(threads, batch.count)
-            for part in 0..<parts {
-                queue.async(group: group) {
-                    let lower = batch.count * part / parts
-                    let upper = batch.count * (part + 1) / parts
-                    for index in lower..<upper { slots.set(index, work(batch[index], nil)) }
+        return runParts(&source, evaluate: { block, range in range.map { work(block.record($0), nil) } },
+                        deliver: { block, range, part in
+            for (offset, index) in range.enumerated() {
+                if let first = ids.firstLine(of: part[offset].id, line: block.entries[index].line) {
+                    emit(work(block.record(index), first).output)
+                } else {
+                    emit(part[offset].output)
                 }
             }
-            return (slots, group)
-        }
-        var current = readBatch()
-        var inFlight = submit(current)
-        while !current.isEmpty {
-            let next = readBatch()
-            let nextInFlight = next.isEmpty ? nil : submit(next)
-            inFlight.group.wait()
-            // Every slot is set once the group is done; were one not, the record is done here.
-            for index in 0..<current.count { deliver(current[index], inFlight.slots.get(index) ?? work(current[index], nil)) }
-            count += current.count
-            current = next
-            if let nextInFlight { inFlight = nextInFlight }
-        }
-        return count
+        })
     }
-}
 
-extension EvaluationPipeline {
-    /// What a thread gives for the records of one part of a block: their
-    /// output lines one after another, where each ends, and each record's
-    /// id and decision.
+    /// What a thread gives for the records of one part of a block in
+    /// `runBlocks`: their output lines one after another, where each ends,
+    /// and each record's id and decision.
     struct PartOutput: Sendable {
         var bytes: ByteBuffer
         var ends: [Int] = []
@@ -98,25 +53,21 @@ extension EvaluationPipeline {
         var decisions: [DecisionKind] = []
     }
 
-    /// `run` for outputs that are lines of bytes (JSON Lines, CSV): records
-    /// come in blocks (`RecordSource.nextBlock`) and each thread writes the
-    /// lines of its part of a block into one buffer, so that no record needs
-    /// an array of its own for its line or its output. `work` appends record
-    /// `index`'s output line to `out` and returns its id and decision, on any
-    /// thread (given, for an id used before, the line it was first used on);
-    /// `emit` gets each output line and decision in input order, on the
-    /// calling thread. Returns the number of records.
-    /// How many blocks `runBlocks` keeps in the threads' hands at once.
-    static let blocksInFlight = 4
-
+    /// `run` for outputs that are lines of bytes (JSON Lines, CSV): each
+    /// thread writes the lines of its part of a block into one buffer, so that
+    /// no record needs an array of its own for its line (`RecordBlock`) or its
+    /// output. `work` appends record `index`'s output line to `out` and
+    /// returns its id and decision, on any thread (given, for an id used
+    /// before, the line it was first used on); `emit` gets each output line
+    /// and decision in input order, on the calling thread. Returns the number
+    /// of records.
     @discardableResult
     public func runBlocks(_ source: inout some RecordSource,
                           work: @escaping @Sendable (_ block: RecordBlock, _ index: Int, _ firstLineOfID: Int?, _ out: ByteBuffer)
                               -> (id: String?, decision: DecisionKind),
                           emit: (UnsafeBufferPointer<UInt8>, DecisionKind) -> Void) -> Int {
         var ids = DuplicateIDs()
-        let batchSize = self.batchSize
-        let evaluate: @Sendable (RecordBlock, Range<Int>) -> PartOutput = { block, range in
+        return runParts(&source, evaluate: { block, range in
             var part = PartOutput(bytes: ByteBuffer(capacity: range.count * 512))
             part.ends.reserveCapacity(range.count)
             part.ids.reserveCapacity(range.count)
@@ -128,8 +79,7 @@ extension EvaluationPipeline {
                 part.decisions.append(decision)
             }
             return part
-        }
-        func deliver(_ block: RecordBlock, _ range: Range<Int>, _ part: PartOutput) {
+        }, deliver: { block, range, part in
             var start = 0
             for (offset, index) in range.enumerated() {
                 let end = part.ends[offset]
@@ -142,7 +92,19 @@ extension EvaluationPipeline {
                     emit(part.bytes.slice(start..<end), part.decisions[offset])
                 }
             }
-        }
+        })
+    }
+
+    /// How many blocks are kept in the threads' hands at once.
+    static let blocksInFlight = 4
+
+    /// The engine of `run` and `runBlocks`: `evaluate` does a part of a block
+    /// on any thread; `deliver` gets the parts in input order, on the calling
+    /// thread. Returns the number of records.
+    private func runParts<Part: Sendable>(_ source: inout some RecordSource,
+                                          evaluate: @escaping @Sendable (RecordBlock, Range<Int>) -> Part,
+                                          deliver: (RecordBlock, Range<Int>, Part) -> Void) -> Int {
+        let batchSize = self.batchSize
         var count = 0
         if threads == 1 {
             while let block = source.nextBlock(maxRecords: batchSize) {
@@ -151,17 +113,15 @@ extension EvaluationPipeline {
             }
             return count
         }
-        // While the threads work on one block and the next, this thread reads
-        // the one after and hands on the outputs of the first.
         let queue = DispatchQueue(label: "policy.evaluation", attributes: .concurrent)
         let threads = self.threads
         func parts(_ block: RecordBlock) -> [Range<Int>] {
             let parts = min(threads, block.count)
             return (0..<parts).map { part in block.count * part / parts..<block.count * (part + 1) / parts }
         }
-        func submit(_ block: RecordBlock) -> (slots: Slots<PartOutput>, group: DispatchGroup) {
+        func submit(_ block: RecordBlock) -> (slots: Slots<Part>, group: DispatchGroup) {
             let ranges = parts(block)
-            let slots = Slots<PartOutput>(count: ranges.count)
+            let slots = Slots<Part>(count: ranges.count)
             let group = DispatchGroup()
             for (part, range) in ranges.enumerated() {
                 queue.async(group: group) { slots.set(part, evaluate(block, range)) }
@@ -170,7 +130,7 @@ extension EvaluationPipeline {
         }
         // Blocks in flight, oldest first: enough that the threads always have
         // one to go on with while this thread reads and hands on.
-        var inFlight: [(block: RecordBlock, slots: Slots<PartOutput>, group: DispatchGroup)] = []
+        var inFlight: [(block: RecordBlock, slots: Slots<Part>, group: DispatchGroup)] = []
         var reading = true
         while true {
             while reading, inFlight.count < Self.blocksInFlight {
@@ -194,7 +154,7 @@ extension EvaluationPipeline {
     }
 }
 
-/// The outputs of one batch, each slot written by one thread and read after
+/// The outputs of one block, each slot written by one thread and read after
 /// all are done. Raw memory, so that threads writing different slots do not
 /// claim the whole array (as an array property's exclusive access would).
 private final class Slots<Output>: @unchecked Sendable {

@@ -360,23 +360,23 @@ struct FastRecordDecoder: Sendable {
             var index = position
             let negative = index < bytes.count && bytes[index] == 0x2D
             if negative { index += 1 }
-            let digitsStart = index
             var whole: Int64 = 0
-            while index < bytes.count, bytes[index] &- 0x30 < 10 {
-                whole = whole &* 10 &+ Int64(bytes[index] &- 0x30)
-                index += 1
-            }
-            let digits = index - digitsStart
-            guard digits > 0, digits <= 15, !(digits > 1 && bytes[digitsStart] == 0x30) else { return nil }
-            var places = 0
-            if index < bytes.count, bytes[index] == 0x2E {
-                index += 1
-                let fractionStart = index
+            /// Reads a run of digits into `whole` (wrapping past 18 digits, which are refused after); how many.
+            func digitRun() -> Int {
+                let start = index
                 while index < bytes.count, bytes[index] &- 0x30 < 10 {
                     whole = whole &* 10 &+ Int64(bytes[index] &- 0x30)
                     index += 1
                 }
-                places = index - fractionStart
+                return index - start
+            }
+            let digitsStart = index
+            let digits = digitRun()
+            guard digits > 0, digits <= 15, !(digits > 1 && bytes[digitsStart] == 0x30) else { return nil }
+            var places = 0
+            if index < bytes.count, bytes[index] == 0x2E {
+                index += 1
+                places = digitRun()
                 guard places >= 1, places <= 2, digits + places <= 15 else { return nil }
             }
             if index < bytes.count, bytes[index] == 0x65 || bytes[index] == 0x45 { return nil }
