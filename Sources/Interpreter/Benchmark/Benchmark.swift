@@ -18,15 +18,29 @@ public struct Benchmark {
         public let households: Int
         public let bytes: Int
         public let seconds: Double
+        /// Processor time (user and system, all threads) over `seconds`: how
+        /// many cores the measurement kept busy.
+        public var coresUsed: Double
 
         public var householdsPerSecond: Double { seconds > 0 ? Double(households) / seconds : 0 }
         public var megabytesPerSecond: Double { seconds > 0 ? Double(bytes) / 1_000_000 / seconds : 0 }
     }
 
-    static func seconds(_ body: () throws -> Int) rethrows -> (Double, Int) {
+    /// The wall-clock seconds `body` takes, what it returns, and the cores it kept busy.
+    static func seconds(_ body: () throws -> Int) rethrows -> (Double, Int, cores: Double) {
         let start = DispatchTime.now().uptimeNanoseconds
+        let processorStart = processorSeconds
         let result = try body()
-        return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, result)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return (seconds, result, seconds > 0 ? (processorSeconds - processorStart) / seconds : 0)
+    }
+
+    /// Processor time of the process so far, user and system, in seconds.
+    static var processorSeconds: Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     static func fileSize(_ path: String) -> Int {
@@ -39,7 +53,7 @@ public struct Benchmark {
     /// when the plan does not compile.
     public func readIntoSlots(jsonl path: String, threads: Int) throws -> Figure? {
         guard let lane = CompiledLane(plan: plan, asOf: asOf, limits: .default) else { return nil }
-        let (time, count) = try Self.seconds {
+        let (time, count, cores) = try Self.seconds {
             var source = JSONLinesRecordSource(reader: JSONLinesReader(source: try FileByteSource(path: path)), defersParsing: true)
             return EvaluationPipeline(threads: threads).run(&source, work: { raw, _ in
                 let scratch = lane.pool.take()
@@ -50,17 +64,17 @@ public struct Benchmark {
                 return (nil, read ? 1 : 0)
             }, emit: { _ in })
         }
-        return Figure(name: "read JSONL (into slots)", threads: threads, households: count, bytes: Self.fileSize(path), seconds: time)
+        return Figure(name: "read JSONL (into slots)", threads: threads, households: count, bytes: Self.fileSize(path), seconds: time, coresUsed: cores)
     }
 
     /// (a) Reading only, by the general reader: JSON Lines framed and parsed
     /// into JSON values, records not decided.
     public func read(jsonl path: String, threads: Int) throws -> Figure {
-        let (time, count) = try Self.seconds {
+        let (time, count, cores) = try Self.seconds {
             var source = JSONLinesRecordSource(reader: JSONLinesReader(source: try FileByteSource(path: path)), defersParsing: true)
             return EvaluationPipeline(threads: threads).run(&source, work: { raw, _ in (nil, raw.parsed().json == nil ? 0 : 1) }, emit: { _ in })
         }
-        return Figure(name: "read JSONL (JSON values)", threads: threads, households: count, bytes: Self.fileSize(path), seconds: time)
+        return Figure(name: "read JSONL (JSON values)", threads: threads, households: count, bytes: Self.fileSize(path), seconds: time, coresUsed: cores)
     }
 
     /// (b) Evaluation only: households already read, decoded and checked are
@@ -76,7 +90,7 @@ public struct Benchmark {
         let households = prepared
         let asOf = self.asOf
         let parts = max(1, threads)
-        let (time, count) = Self.seconds {
+        let (time, count, cores) = Self.seconds {
             let counts = Counts(parts)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 var decided = 0
@@ -89,7 +103,7 @@ public struct Benchmark {
             }
             return counts.total
         }
-        return Figure(name: "evaluate only (general)", threads: threads, households: count, bytes: 0, seconds: time)
+        return Figure(name: "evaluate only (general)", threads: threads, households: count, bytes: 0, seconds: time, coresUsed: cores)
     }
 
     /// (b) Evaluation only, by the compiled evaluation (what `policy eval`
@@ -111,7 +125,7 @@ public struct Benchmark {
             prepared.map { CompiledLane.Prepared(fields: $0.fields.map { $0 }, items: $0.items.map { $0 }, line: $0.line.map { $0 }) }
         }
         let scratches = (0..<parts).map { _ in CompiledScratch(lane.plan) }
-        let (time, count) = Self.seconds {
+        let (time, count, cores) = Self.seconds {
             let counts = Counts(parts)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let scratch = scratches[part]
@@ -124,7 +138,7 @@ public struct Benchmark {
             }
             return counts.total
         }
-        return Figure(name: "evaluate only (compiled)", threads: threads, households: count, bytes: 0, seconds: time)
+        return Figure(name: "evaluate only (compiled)", threads: threads, households: count, bytes: 0, seconds: time, coresUsed: cores)
     }
 
     /// (c) and (d) End to end: records read, decided and written as JSON Lines
@@ -133,7 +147,7 @@ public struct Benchmark {
         var written = 0
         let plan = self.plan
         let evaluator = HouseholdEvaluator(plan: plan, asOf: asOf)
-        let (time, count) = try Self.seconds {
+        let (time, count, cores) = try Self.seconds {
             // As `policy eval` does for output in JSON Lines.
             let pipeline = EvaluationPipeline(threads: threads)
             let work: @Sendable (RecordBlock, Int, Int?, ByteBuffer) -> (id: String?, decision: DecisionKind) = { block, index, first, out in
@@ -147,7 +161,7 @@ public struct Benchmark {
             return pipeline.runBlocks(&source, work: work, emit: { line, _ in written += line.count })
         }
         return (Figure(name: csv ? "end to end CSV" : "end to end JSONL", threads: threads, households: count,
-                       bytes: Self.fileSize(path), seconds: time), written)
+                       bytes: Self.fileSize(path), seconds: time, coresUsed: cores), written)
     }
 
     /// The peak resident memory of the process so far, in megabytes.

@@ -80,7 +80,7 @@ enum BenchCommand {
         let benchmark = Benchmark(plan: plan, asOf: asOf)
         Terminal.err.write("policy bench: \(count) households, policy \(plan.metadata.id), \(ProcessInfo.processInfo.activeProcessorCount) cores, "
                            + "the median of \(repeats) run\(repeats == 1 ? "" : "s") each\n")
-        var rows: [[String]] = [["measurement", "threads", "households", "households/s", "MB/s", "seconds"]]
+        var rows: [[String]] = [["measurement", "threads", "households", "households/s", "MB/s", "seconds", "cores used"]]
         /// The median of `repeats` runs of a measurement, added to the table.
         func add(_ measure: () throws -> Benchmark.Figure?) throws {
             var runs: [Benchmark.Figure] = []
@@ -92,7 +92,8 @@ enum BenchCommand {
         }
         func add(_ figure: Benchmark.Figure) {
             rows.append([figure.name, String(figure.threads), String(figure.households), String(format: "%.0f", figure.householdsPerSecond),
-                         figure.bytes > 0 ? String(format: "%.1f", figure.megabytesPerSecond) : "-", String(format: "%.3f", figure.seconds)])
+                         figure.bytes > 0 ? String(format: "%.1f", figure.megabytesPerSecond) : "-", String(format: "%.3f", figure.seconds),
+                         String(format: "%.2f", figure.coresUsed)])
             Terminal.err.write(".")
             Terminal.err.flush()
         }
