@@ -80,6 +80,9 @@ final class CompiledPlan: @unchecked Sendable {
     let checks: UnsafeBufferPointer<Int32>
     let nested: UnsafeBufferPointer<(slot: Int32, record: Int32, isList: Bool)>
     let alerts: UnsafeBufferPointer<CompiledAlert>
+    /// Alerts triggered by events of some kinds from one list of the
+    /// household, found in one pass over the list (`KindTriggers`).
+    let kindTriggers: KindTriggers?
     let schedules: UnsafeBufferPointer<CompiledSchedule>
     let procedures: UnsafeBufferPointer<CompiledProcedure>
     let steps: UnsafeBufferPointer<CompiledStep>
@@ -123,6 +126,40 @@ final class CompiledPlan: @unchecked Sendable {
         let condition: Int32
         /// A range of `schedules`.
         let schedules: Range<Int>
+    }
+
+    /// Alerts whose trigger only tests the kind of an event (`triggerKinds`)
+    /// in the same field of the household, with the same date and kind
+    /// fields: one pass over the events finds the latest event of each.
+    struct KindTriggers {
+        /// The household's field that holds the events.
+        let listSlot: Int
+        let dateSlot: Int
+        let kindSlot: Int
+        /// Bit `a` for alert `a` of the group.
+        let alerts: UInt64
+        /// For each member of the kind (below 64), the alerts of the group it
+        /// triggers; frozen, so that reading it touches no reference count.
+        let alertsOfMember: UnsafeBufferPointer<UInt64>
+
+        init?(_ alerts: [CompiledAlert], nodes: [CompiledNode], _ frozen: inout FrozenArrays) {
+            var first: (list: Int, date: Int, kind: Int)?
+            var group: UInt64 = 0
+            var alertsOfMember = [UInt64](repeating: 0, count: 64)
+            for (index, alert) in alerts.enumerated() {
+                guard let (kindSlot, members) = alert.triggerKinds, alert.triggerList >= 0,
+                      case .rootField(let listSlot) = nodes[Int(alert.triggerList)] else { continue }
+                let shape = (list: Int(listSlot), date: alert.triggerDateSlot, kind: kindSlot)
+                if let first, first != shape { continue }
+                first = shape
+                group |= 1 << UInt64(index)
+                for member in 0..<64 where members & (1 << UInt64(member)) != 0 { alertsOfMember[member] |= 1 << UInt64(index) }
+            }
+            guard let first, group != 0 else { return nil }
+            (listSlot, dateSlot, kindSlot) = first
+            self.alerts = group
+            self.alertsOfMember = frozen.keep(alertsOfMember)
+        }
     }
 
     struct CompiledSchedule {
@@ -171,6 +208,7 @@ final class CompiledPlan: @unchecked Sendable {
         checks = frozen.keep(rules.checks)
         nested = frozen.keep(rules.nested)
         alerts = frozen.keep(rules.alerts)
+        kindTriggers = KindTriggers(rules.alerts, nodes: builder.nodes, &frozen)
         schedules = frozen.keep(rules.schedules)
         procedures = frozen.keep(rules.procedures)
         steps = frozen.keep(rules.steps)

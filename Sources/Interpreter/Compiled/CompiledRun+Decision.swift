@@ -237,14 +237,40 @@ extension CompiledRun {
         return outcome
     }
 
+    /// The alerts of `plan.kindTriggers` that an event triggers, each with
+    /// the date of its latest event (in `scratch.triggerDates`).
+    private func kindTriggered(_ group: CompiledPlan.KindTriggers) -> UInt64 {
+        guard case .list(let list) = fields[group.listSlot] else { return 0 }
+        var found: UInt64 = 0
+        for position in 0..<Int(list.count) {
+            guard case .record(let record) = item(list, position), case .date(let date) = fields[Int(record) + group.dateSlot],
+                  date <= today, case .enumeration(let member) = fields[Int(record) + group.kindSlot], member >= 0, member < 64 else { continue }
+            var triggered = group.alertsOfMember[member]
+            while triggered != 0 {
+                let alert = triggered.trailingZeroBitCount
+                triggered &= triggered - 1
+                let bit = UInt64(1) << UInt64(alert)
+                if found & bit != 0, scratch.triggerDates[alert] >= date { continue }
+                scratch.triggerDates[alert] = date
+                found |= bit
+            }
+        }
+        return found
+    }
+
     private func alerts() throws(GiveUp) -> UInt64 {
         var fired: UInt64 = 0
         let asOf = today
         let month = todayParts.month
+        let group = plan.kindTriggers
+        let triggered = group.map(kindTriggered) ?? 0
         for (index, alert) in plan.alerts.enumerated() {
             if let months = alert.months, !Evaluator.month(month, isIn: months) { continue }
             var eventDate: CivilDate?
-            if alert.triggerList >= 0 {
+            if let group, group.alerts & (1 << UInt64(index)) != 0 {
+                guard triggered & (1 << UInt64(index)) != 0 else { continue }
+                eventDate = scratch.triggerDates[index]
+            } else if alert.triggerList >= 0 {
                 guard case .list(let list) = try value(alert.triggerList) else { continue }
                 for position in 0..<Int(list.count) {
                     let element = item(list, position)

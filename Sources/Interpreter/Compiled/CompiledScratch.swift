@@ -15,6 +15,8 @@ final class CompiledScratch: @unchecked Sendable {
     let alertDue: UnsafeMutablePointer<CivilDate>
     let alertEvent: UnsafeMutablePointer<CivilDate?>
     let alertSchedule: UnsafeMutablePointer<Int>
+    /// By alert: the date of the latest event that triggers it (`CompiledPlan.KindTriggers`).
+    let triggerDates: UnsafeMutablePointer<CivilDate>
     /// By step (all procedures' steps in order): its due date, and when it begins.
     let stepDue: UnsafeMutablePointer<CivilDate>
     let stepBegin: UnsafeMutablePointer<CivilDate>
@@ -33,6 +35,8 @@ final class CompiledScratch: @unchecked Sendable {
         alertEvent.initialize(repeating: nil, count: 64)
         alertSchedule = .allocate(capacity: 64)
         alertSchedule.initialize(repeating: 0, count: 64)
+        triggerDates = .allocate(capacity: 64)
+        triggerDates.initialize(repeating: .epoch, count: 64)
         stepDue = .allocate(capacity: 64)
         stepDue.initialize(repeating: .epoch, count: 64)
         stepBegin = .allocate(capacity: 64)
@@ -47,6 +51,7 @@ final class CompiledScratch: @unchecked Sendable {
         alertDue.deallocate()
         alertEvent.deallocate()
         alertSchedule.deallocate()
+        triggerDates.deallocate()
         stepDue.deallocate()
         stepBegin.deallocate()
     }
