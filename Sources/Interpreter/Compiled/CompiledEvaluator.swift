@@ -9,7 +9,10 @@ struct GiveUp: Error {}
 /// but an unknown value carries no field names: a decision that would
 /// name them gives up instead.
 struct CompiledRun {
-    let plan: CompiledPlan
+    /// The plan and the scratch memory outlive the run (the lane and the
+    /// pool hold them): the run holds no count of its own on them, which
+    /// the threads would otherwise change for every household.
+    unowned(unsafe) let plan: CompiledPlan
     let nodes: UnsafeBufferPointer<CompiledNode>
     let operands: UnsafeBufferPointer<Int32>
     let paths: UnsafeBufferPointer<Int32>
@@ -19,7 +22,7 @@ struct CompiledRun {
     let fields: UnsafeMutableBufferPointer<SlotValue>
     let items: UnsafeBufferPointer<SlotValue>
     let line: UnsafeBufferPointer<UInt8>
-    let scratch: CompiledScratch
+    unowned(unsafe) let scratch: CompiledScratch
     let today: CivilDate
     /// Its year, month and day, worked out once.
     let todayParts: (year: Int, month: Int, day: Int)
@@ -271,8 +274,29 @@ struct CompiledRun {
         }
     }
 
+    /// `Evaluator.shift`, remembered in the scratch memory (what cannot be shifted is not).
     func shift(_ date: CivilDate, _ duration: Duration) throws(GiveUp) -> CivilDate {
-        do { return try plan.evaluator.shift(date, by: duration) } catch { throw GiveUp() }
+        let memo = scratch.shifted + DateMemo.index(date, duration)
+        if memo.pointee.key == duration.unit.key, memo.pointee.date == date, memo.pointee.amount == duration.amount {
+            return memo.pointee.result
+        }
+        let result: CivilDate
+        do { result = try plan.evaluator.shift(date, by: duration) } catch { throw GiveUp() }
+        memo.pointee = DateMemo(date: date, amount: duration.amount, key: duration.unit.key, result: result)
+        return result
+    }
+
+    /// `Evaluator.dueDate` for schedule `number` and the evaluation date, remembered by anchor.
+    func dueDate(_ number: Int, anchor given: CivilDate) throws(GiveUp) -> CivilDate {
+        let memo = scratch.dueDates + number
+        // A due date counted from the evaluation date is the same whatever the anchor.
+        let anchor = plan.schedules[number].interval.countsFromTheEvent ? given : .epoch
+        let asOf = Int64(today.daysSinceEpoch)
+        if memo.pointee.key == 0, memo.pointee.date == anchor, memo.pointee.amount == asOf { return memo.pointee.result }
+        let result: CivilDate
+        do { result = try plan.evaluator.dueDate(plan.schedules[number].interval, anchor: given, asOf: today) } catch { throw GiveUp() }
+        memo.pointee = DateMemo(date: anchor, amount: asOf, key: 0, result: result)
+        return result
     }
 
     // MARK: - Built-in functions

@@ -1,8 +1,9 @@
 /// The compiled evaluation of one policy: a line of JSON Lines (or a record
 /// the general reader has read) in, its result out, as the line of JSON Lines
 /// or as a `HouseholdResult`; nil whenever the general path must do it (see
-/// `SlotValue.swift`).
-struct CompiledLane: Sendable {
+/// `SlotValue.swift`). A class: a caller holding it touches one reference
+/// count, not one for each of its parts, and threads share the lane.
+final class CompiledLane: Sendable {
     let plan: CompiledPlan
     let decoder: FastRecordDecoder
     let pool: CompiledScratchPool

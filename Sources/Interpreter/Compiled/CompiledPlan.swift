@@ -87,6 +87,8 @@ final class CompiledPlan: @unchecked Sendable {
     let procedures: UnsafeBufferPointer<CompiledProcedure>
     let steps: UnsafeBufferPointer<CompiledStep>
     let maxVariables: Int
+    /// The schema's record type of the household.
+    let rootType: Int
     /// The fields of the household's region (province, county, township),
     /// compared as bytes with the policy's region.
     let regionSlot: Int?
@@ -213,6 +215,7 @@ final class CompiledPlan: @unchecked Sendable {
         procedures = frozen.keep(rules.procedures)
         steps = frozen.keep(rules.steps)
         maxVariables = max(1, plan.maxVariables)
+        rootType = plan.schema.root
         let schema = plan.schema
         if let slot = schema.rootRecord.slot(of: "region"), case .record(let type) = schema.rootRecord.fields[slot].type {
             regionSlot = slot

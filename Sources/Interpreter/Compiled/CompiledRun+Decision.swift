@@ -58,9 +58,9 @@ extension CompiledOutcome {
 extension CompiledRun {
     /// Fills the schema's defaults and runs its data checks; gives up when a check fails (it has a message to write).
     mutating func prepare() throws(GiveUp) {
-        try complete(0, type: plan.plan.schema.root)
+        try complete(0, type: plan.rootType)
         scratch.forgetDerived()
-        try check(0, type: plan.plan.schema.root)
+        try check(0, type: plan.rootType)
         scratch.forgetDerived()
         current = -1
     }
@@ -296,11 +296,7 @@ extension CompiledRun {
                 if schedule.guardNode >= 0 {
                     guard case .bool(true) = try value(schedule.guardNode) else { continue }
                 }
-                do {
-                    scratch.alertDue[index] = try plan.evaluator.dueDate(schedule.interval, anchor: eventDate ?? asOf, asOf: asOf)
-                } catch {
-                    throw GiveUp()
-                }
+                scratch.alertDue[index] = try dueDate(number, anchor: eventDate ?? asOf)
                 scratch.alertEvent[index] = eventDate
                 scratch.alertSchedule[index] = number
                 fired |= 1 << UInt64(index)

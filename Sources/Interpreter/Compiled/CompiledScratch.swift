@@ -15,6 +15,14 @@ final class CompiledScratch: @unchecked Sendable {
     let alertDue: UnsafeMutablePointer<CivilDate>
     let alertEvent: UnsafeMutablePointer<CivilDate?>
     let alertSchedule: UnsafeMutablePointer<Int>
+    /// Dates shifted by a duration (`CompiledRun.shift`), remembered: most
+    /// households shift the same dates (the evaluation date, the start of a
+    /// procedure) by the same durations. Direct-mapped by `DateMemo.index`.
+    let shifted: UnsafeMutablePointer<DateMemo>
+    /// By schedule: the anchor and evaluation date of the due date worked
+    /// out last, and that due date.
+    let dueDates: UnsafeMutablePointer<DateMemo>
+    let scheduleCount: Int
     /// By alert: the date of the latest event that triggers it (`CompiledPlan.KindTriggers`).
     let triggerDates: UnsafeMutablePointer<CivilDate>
     /// By step (all procedures' steps in order): its due date, and when it begins.
@@ -35,6 +43,11 @@ final class CompiledScratch: @unchecked Sendable {
         alertEvent.initialize(repeating: nil, count: 64)
         alertSchedule = .allocate(capacity: 64)
         alertSchedule.initialize(repeating: 0, count: 64)
+        shifted = .allocate(capacity: DateMemo.size)
+        shifted.initialize(repeating: DateMemo(), count: DateMemo.size)
+        scheduleCount = max(1, plan.schedules.count)
+        dueDates = .allocate(capacity: scheduleCount)
+        dueDates.initialize(repeating: DateMemo(), count: scheduleCount)
         triggerDates = .allocate(capacity: 64)
         triggerDates.initialize(repeating: .epoch, count: 64)
         stepDue = .allocate(capacity: 64)
@@ -52,13 +65,43 @@ final class CompiledScratch: @unchecked Sendable {
         alertEvent.deallocate()
         alertSchedule.deallocate()
         triggerDates.deallocate()
+        shifted.deallocate()
+        dueDates.deallocate()
         stepDue.deallocate()
         stepBegin.deallocate()
     }
 
     /// The `let`s are computed afresh (for a new household, or after defaults).
+    @inline(__always)
     func forgetDerived() {
         derivedDone.update(repeating: false, count: derivedCount)
+    }
+}
+
+/// A date worked out from a date and a key (a duration, a schedule), kept
+/// for the next household that asks the same.
+struct DateMemo {
+    var date = CivilDate.epoch
+    var amount: Int64 = 0
+    var key: Int32 = -1
+    var result = CivilDate.epoch
+
+    static let size = 64
+
+    /// The slot of `shifted` for a date and a duration.
+    static func index(_ date: CivilDate, _ duration: Duration) -> Int {
+        Int(truncatingIfNeeded: (Int64(date.daysSinceEpoch) &* 31 &+ duration.amount &* 7 &+ Int64(duration.unit.key))) & (size - 1)
+    }
+}
+
+extension DurationUnit {
+    /// A small number of its own.
+    var key: Int32 {
+        switch self {
+        case .days: return 0
+        case .workingDays: return 1
+        case .months: return 2
+        }
     }
 }
 

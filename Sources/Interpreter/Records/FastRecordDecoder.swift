@@ -239,7 +239,8 @@ struct FastRecordDecoder: Sendable {
 
     struct Reader {
         let bytes: UnsafeBufferPointer<UInt8>
-        let tables: Tables
+        /// The decoder holds the tables for longer than any reader.
+        unowned(unsafe) let tables: Tables
         let limits: JSONLimits
         var position = 0
         /// The key that followed each key last time (-1: none yet), by

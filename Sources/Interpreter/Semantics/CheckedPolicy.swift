@@ -59,6 +59,15 @@ public enum ScheduleInterval: Sendable, Equatable {
     case quarter
     case immediately
 
+    /// Whether the due date depends on the date of the event that fired the
+    /// alert (the others count from the evaluation date only).
+    var countsFromTheEvent: Bool {
+        switch self {
+        case .within, .nextMonth: return true
+        case .every, .halfMonth, .month, .quarter, .immediately: return false
+        }
+    }
+
     /// As written in the policy, for results and traces.
     public var text: String {
         switch self {
