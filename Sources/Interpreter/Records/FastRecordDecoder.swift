@@ -125,6 +125,20 @@ struct FastRecordDecoder: Sendable {
             return length
         }
 
+        /// `index(of:)` for the `length` bytes of `line` from `start`, followed
+        /// by a quote: the names are compared eight bytes at a time in the line.
+        @inline(__always)
+        func index(in line: UnsafeBufferPointer<UInt8>, at start: Int, length: Int) -> Int? {
+            let mask = buckets.count - 1
+            var bucket = ByteNames.hash(UnsafeBufferPointer(rebasing: line[start..<(start + length)]), mask)
+            while true {
+                let entry = Int(buckets[bucket])
+                if entry == 0 { return nil }
+                if matches(entry - 1, in: line, at: start) == length { return entry - 1 }
+                bucket = (bucket + 1) & mask
+            }
+        }
+
         func index(of key: UnsafeBufferPointer<UInt8>) -> Int? {
             let mask = buckets.count - 1
             var bucket = ByteNames.hash(key, mask)
@@ -471,6 +485,14 @@ struct FastRecordDecoder: Sendable {
                 if literal("false") { return .bool(false) }
                 return nil
             case .date:
+                // Nearly always ten bytes between quotes, read where they are;
+                // anything else is read as a string first, with the same answer.
+                skipSpace()
+                if position + 12 <= bytes.count, bytes[position] == 0x22, bytes[position + 11] == 0x22, let base = bytes.baseAddress,
+                   let date = CivilDate.parse(utf8: UnsafeBufferPointer(start: base + position + 1, count: 10)) {
+                    position += 12
+                    return .date(date)
+                }
                 guard let text = rawString(), let date = CivilDate.parse(utf8: text) else { return nil }
                 return .date(date)
             case .number:
@@ -500,7 +522,13 @@ struct FastRecordDecoder: Sendable {
                     }
                     return nil
                 }
-                guard let text = rawString(), let member = members.index(of: text) else { return nil }
+                // More: the string's end is found, then the member by its hash.
+                skipSpace()
+                guard position < bytes.count, bytes[position] == 0x22 else { return nil }
+                let start = position + 1
+                let (end, _) = stringEnd(from: start)
+                guard end < bytes.count, bytes[end] == 0x22, let member = members.index(in: bytes, at: start, length: end - start) else { return nil }
+                position = end + 1
                 return .enumeration(member)
             case .text, .record, .unsupported:
                 return nil
