@@ -24,8 +24,6 @@ struct CompiledRun {
     let line: UnsafeBufferPointer<UInt8>
     unowned(unsafe) let scratch: CompiledScratch
     let today: CivilDate
-    /// Its year, month and day, worked out once.
-    let todayParts: (year: Int, month: Int, day: Int)
     /// The record a default or check is evaluated in (-1: none).
     var current: Int32 = -1
 
@@ -43,7 +41,6 @@ struct CompiledRun {
         self.line = line
         self.scratch = scratch
         self.today = today
-        todayParts = today.components
         scratch.forgetDerived()
     }
 

@@ -56,7 +56,7 @@ final class CompiledLane: Sendable {
     private func evaluate(decoded slots: HouseholdSlots, line: UnsafeBufferPointer<UInt8>, lineNumber: Int, _ scratch: CompiledScratch,
                           into out: ByteBuffer) -> (id: String?, decision: DecisionKind)? {
         guard let (outcome, id) = decide(slots, line, scratch) else { return nil }
-        var writer = ResultBytes(into: out)
+        var writer = ResultBytes(into: out, dates: scratch.dateTexts)
         writer.write(outcome, id: id, line: lineNumber, asOf: asOf, plan: plan, scratch: scratch)
         return (id.map { String(decoding: $0, as: UTF8.self) }, outcome.decision)
     }

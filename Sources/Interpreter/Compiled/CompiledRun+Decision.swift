@@ -261,11 +261,10 @@ extension CompiledRun {
     private func alerts() throws(GiveUp) -> UInt64 {
         var fired: UInt64 = 0
         let asOf = today
-        let month = todayParts.month
         let group = plan.kindTriggers
         let triggered = group.map(kindTriggered) ?? 0
         for (index, alert) in plan.alerts.enumerated() {
-            if let months = alert.months, !Evaluator.month(month, isIn: months) { continue }
+            if let months = alert.months, !Evaluator.month(today.month, isIn: months) { continue }
             var eventDate: CivilDate?
             if let group, group.alerts & (1 << UInt64(index)) != 0 {
                 guard triggered & (1 << UInt64(index)) != 0 else { continue }

@@ -23,6 +23,8 @@ final class CompiledScratch: @unchecked Sendable {
     /// out last, and that due date.
     let dueDates: UnsafeMutablePointer<DateMemo>
     let scheduleCount: Int
+    /// Dates written lately, as text (`ResultBytes`).
+    let dateTexts: UnsafeMutablePointer<DateText>
     /// By alert: the date of the latest event that triggers it (`CompiledPlan.KindTriggers`).
     let triggerDates: UnsafeMutablePointer<CivilDate>
     /// By step (all procedures' steps in order): its due date, and when it begins.
@@ -48,6 +50,8 @@ final class CompiledScratch: @unchecked Sendable {
         scheduleCount = max(1, plan.schedules.count)
         dueDates = .allocate(capacity: scheduleCount)
         dueDates.initialize(repeating: DateMemo(), count: scheduleCount)
+        dateTexts = .allocate(capacity: DateText.size)
+        dateTexts.initialize(repeating: DateText(), count: DateText.size)
         triggerDates = .allocate(capacity: 64)
         triggerDates.initialize(repeating: .epoch, count: 64)
         stepDue = .allocate(capacity: 64)
@@ -65,6 +69,7 @@ final class CompiledScratch: @unchecked Sendable {
         alertEvent.deallocate()
         alertSchedule.deallocate()
         triggerDates.deallocate()
+        dateTexts.deallocate()
         shifted.deallocate()
         dueDates.deallocate()
         stepDue.deallocate()

@@ -56,11 +56,26 @@ struct ResultFragments: @unchecked Sendable {
 
 /// Writes a compiled outcome as its line of JSON Lines, the same bytes as
 /// `ResultWriter.line(_:.jsonl)` writes for the general path's result.
+/// A date and its ten bytes of text, kept by `ResultBytes`.
+struct DateText {
+    var days = Int32.min
+    var text: (UInt64, UInt16) = (0, 0)
+
+    static let size = 16
+}
+
 struct ResultBytes {
     /// Where the line goes: after what `out` holds already.
     let out: ByteBuffer
 
-    init(into out: ByteBuffer) { self.out = out }
+    /// Dates written lately, as text (`DateText`): most lines write the
+    /// same few (the evaluation date, due dates). Nil: none kept.
+    let dates: UnsafeMutablePointer<DateText>?
+
+    init(into out: ByteBuffer, dates: UnsafeMutablePointer<DateText>? = nil) {
+        self.out = out
+        self.dates = dates
+    }
 
     mutating func append(_ fragment: Range<Int>, of json: ResultFragments) {
         out.append(UnsafeBufferPointer(rebasing: json.bytes[fragment]))
@@ -71,9 +86,15 @@ struct ResultBytes {
     }
 
     mutating func append(date: CivilDate) {
+        let memo = dates.map { $0 + Int(date.daysSinceEpoch & Int32(DateText.size - 1)) }
+        if let memo, memo.pointee.days == date.daysSinceEpoch {
+            withUnsafeBytes(of: memo.pointee.text) { out.append(UnsafeBufferPointer(start: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 10)) }
+            return
+        }
         let (year, month, day) = date.components
         // The ten bytes made in a word and a half, then copied at once.
         var text: (UInt64, UInt16) = (0, 0)
+        defer { memo?.pointee = DateText(days: date.daysSinceEpoch, text: text) }
         withUnsafeMutableBytes(of: &text) { bytes in
             bytes[0] = 0x30 + UInt8(year / 1000 % 10)
             bytes[1] = 0x30 + UInt8(year / 100 % 10)
