@@ -24,8 +24,9 @@ struct CompiledRun {
     let line: UnsafeBufferPointer<UInt8>
     unowned(unsafe) let scratch: CompiledScratch
     let today: CivilDate
-    /// The record a default or check is evaluated in (-1: none).
-    var current: Int32 = -1
+    /// The record a default or check is evaluated in (-1: none), in the
+    /// scratch memory: the run itself never changes, so it is never copied.
+    var current: Int32 { scratch.current }
 
     init(plan: CompiledPlan, fields: UnsafeMutableBufferPointer<SlotValue>, items: UnsafeBufferPointer<SlotValue>,
          line: UnsafeBufferPointer<UInt8>, scratch: CompiledScratch, today: CivilDate) {
@@ -42,6 +43,7 @@ struct CompiledRun {
         self.scratch = scratch
         self.today = today
         scratch.forgetDerived()
+        scratch.current = -1
     }
 
     // MARK: - Nodes
@@ -62,6 +64,7 @@ struct CompiledRun {
         case .rootPath(let start, let count):
             return follow(.record(0), start, count)
         case .currentPath(let start, let count):
+            let current = self.current
             guard current >= 0 else { return .unknown }
             return follow(.record(current), start, count)
         case .variablePath(let depth, let start, let count):
@@ -174,6 +177,7 @@ struct CompiledRun {
         case .rootField(let slot):
             return fields[Int(slot)]
         case .currentField(let slot):
+            let current = self.current
             guard current >= 0 else { return .unknown }
             return fields[Int(current) + Int(slot)]
         case .variableField(let depth, let slot):

@@ -145,7 +145,7 @@ final class CompiledLane: Sendable {
             if bytes.contains(0xE2) { return nil }
             id = bytes
         }
-        var run = CompiledRun(plan: plan, fields: slots.fields.buffer, items: UnsafeBufferPointer(slots.items.buffer), line: line,
+        let run = CompiledRun(plan: plan, fields: slots.fields.buffer, items: UnsafeBufferPointer(slots.items.buffer), line: line,
                               scratch: scratch, today: asOf)
         do {
             try run.prepare()
@@ -206,7 +206,7 @@ final class CompiledLane: Sendable {
         defer { scratch.slots = slots }
         let prepared: Bool = line.withUnsafeBufferPointer { buffer in
             guard decoder.decode(buffer, into: &slots) else { return false }
-            var run = CompiledRun(plan: plan, fields: slots.fields.buffer, items: UnsafeBufferPointer(slots.items.buffer), line: buffer,
+            let run = CompiledRun(plan: plan, fields: slots.fields.buffer, items: UnsafeBufferPointer(slots.items.buffer), line: buffer,
                                   scratch: scratch, today: asOf)
             return (try? run.prepare()) != nil
         }

@@ -57,15 +57,15 @@ extension CompiledOutcome {
 /// `needs_data`, write a warning or fail, this one gives up.
 extension CompiledRun {
     /// Fills the schema's defaults and runs its data checks; gives up when a check fails (it has a message to write).
-    mutating func prepare() throws(GiveUp) {
+    func prepare() throws(GiveUp) {
         try complete(0, type: plan.rootType)
         scratch.forgetDerived()
         try check(0, type: plan.rootType)
         scratch.forgetDerived()
-        current = -1
+        scratch.current = -1
     }
 
-    private mutating func complete(_ record: Int32, type: Int) throws(GiveUp) {
+    private func complete(_ record: Int32, type: Int) throws(GiveUp) {
         let rules = plan.recordRules[type]
         for index in rules.nested {
             let (slot, recordType, isList) = plan.nested[index]
@@ -80,7 +80,7 @@ extension CompiledRun {
             }
         }
         guard !rules.defaults.isEmpty else { return }
-        current = record
+        scratch.current = record
         if rules.defaults.count == 1 {
             let (slot, node) = plan.defaults[rules.defaults.lowerBound]
             if fields[Int(record) + Int(slot)].isUnknown {
@@ -98,17 +98,17 @@ extension CompiledRun {
             }
             for (slot, value) in computed { fields[Int(record) + slot] = value }
         }
-        current = -1
+        scratch.current = -1
     }
 
-    private mutating func check(_ record: Int32, type: Int) throws(GiveUp) {
+    private func check(_ record: Int32, type: Int) throws(GiveUp) {
         let rules = plan.recordRules[type]
         if !rules.checks.isEmpty {
-            current = record
+            scratch.current = record
             for index in rules.checks {
                 if case .bool(false) = try value(plan.checks[index]) { throw GiveUp() }
             }
-            current = -1
+            scratch.current = -1
         }
         for index in rules.nested {
             let (slot, recordType, isList) = plan.nested[index]

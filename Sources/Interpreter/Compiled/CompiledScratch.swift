@@ -7,6 +7,8 @@ import Synchronization
 /// reused household after household, so that deciding one allocates nothing.
 final class CompiledScratch: @unchecked Sendable {
     var slots = HouseholdSlots()
+    /// The record a default or check is evaluated in (-1: none; `CompiledRun.current`).
+    var current: Int32 = -1
     let derived: UnsafeMutablePointer<SlotValue>
     let derivedDone: UnsafeMutablePointer<Bool>
     let derivedCount: Int
