@@ -93,7 +93,11 @@ public struct PolicyEngine: Sendable {
             return Loaded(plan: nil, diagnostics: [Diagnostic(.declarationNotAllowed(declaration: header.kind.rawValue, file: "policy"),
                                                               file: file.source, range: header.id.range)])
         }
-        let checked = checkPolicy(file, path: path)
+        return loaded(checkPolicy(file, path: path), file: file, syntax: syntax)
+    }
+
+    /// A checked policy planned for evaluation.
+    func loaded(_ checked: (policy: CheckedPolicy?, diagnostics: [Diagnostic]), file: PolicyFile, syntax: [Diagnostic]) -> Loaded {
         guard let policy = checked.policy else { return Loaded(plan: nil, diagnostics: syntax + checked.diagnostics) }
         switch Planner.plan(policy) {
         case .success(let plan): return Loaded(plan: plan, diagnostics: syntax + checked.diagnostics, tests: policy.tests, policy: policy)
@@ -175,7 +179,7 @@ public struct PolicyEngine: Sendable {
         return (diagnostics.hasErrors ? nil : calendar, diagnostics)
     }
 
-    private func checkPolicy(_ file: PolicyFile, path: String, afterSyntaxErrors: Bool = false) -> (policy: CheckedPolicy?, diagnostics: [Diagnostic]) {
+    func checkPolicy(_ file: PolicyFile, path: String, afterSyntaxErrors: Bool = false) -> (policy: CheckedPolicy?, diagnostics: [Diagnostic]) {
         guard let header = file.header else {
             return (nil, [Diagnostic(.missingHeader, file: file.source, range: SourceRange(start: 0, end: 0))])
         }

@@ -46,11 +46,7 @@ enum CheckCommand {
         let strict = arguments.has("--strict")
         let engine = PolicyEngine()
         let (files, problems) = engine.workspace.policyFiles(in: arguments.positional)
-        var diagnostics = problems
-        for file in files {
-            diagnostics += engine.check(path: file)
-        }
-        diagnostics += engine.lint(files: files)
+        var diagnostics = problems + engine.checkAndLint(files: files)
         // A schema or a base policy is checked with every policy that reads it; report its problems once.
         var seen: Set<String> = []
         diagnostics = diagnostics.filter { seen.insert(Session.render($0)).inserted }

@@ -129,3 +129,20 @@ import Testing
         #expect(docs.contains("### \(code)"), "docs/diagnostics.md has no section for \(code)")
     }
 }
+
+/// `policy check` checks each policy once for both the check and the lint
+/// (`checkAndLint`): what it says is what checking each file and then
+/// linting them all says, in the same order.
+@Suite struct CheckAndLintTests {
+    @Test(arguments: ["policies", "Tests/Fixtures/diagnostics"])
+    func checkingOnceGivesWhatCheckingThenLintingGives(folder: String) {
+        let engine = PolicyEngine()
+        let files = engine.workspace.policyFiles(in: [Fixtures.url(folder).path]).files
+        #expect(files.count > 10)
+        let separately = files.flatMap { engine.check(path: $0) } + engine.lint(files: files)
+        let together = engine.checkAndLint(files: files)
+        #expect(DiagnosticRenderer.render(together) == DiagnosticRenderer.render(separately))
+        // The shipped policies check clean; the fixtures are there to be reported.
+        #expect(together.isEmpty == (folder == "policies"))
+    }
+}
