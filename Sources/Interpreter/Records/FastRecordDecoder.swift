@@ -307,6 +307,7 @@ struct FastRecordDecoder: Sendable {
             return (index, high == 0)
         }
 
+        @inline(__always)
         mutating func consume(_ byte: UInt8) -> Bool {
             skipSpace()
             guard current == byte else { return false }
