@@ -24,7 +24,6 @@ final class CompiledScratch: @unchecked Sendable {
     /// By schedule: the anchor and evaluation date of the due date worked
     /// out last, and that due date.
     let dueDates: UnsafeMutablePointer<DateMemo>
-    let scheduleCount: Int
     /// Dates written lately, as text (`ResultBytes`).
     let dateTexts: UnsafeMutablePointer<DateText>
     /// By alert: the date of the latest event that triggers it (`CompiledPlan.KindTriggers`).
@@ -49,7 +48,7 @@ final class CompiledScratch: @unchecked Sendable {
         alertSchedule.initialize(repeating: 0, count: 64)
         shifted = .allocate(capacity: DateMemo.size)
         shifted.initialize(repeating: DateMemo(), count: DateMemo.size)
-        scheduleCount = max(1, plan.schedules.count)
+        let scheduleCount = max(1, plan.schedules.count)
         dueDates = .allocate(capacity: scheduleCount)
         dueDates.initialize(repeating: DateMemo(), count: scheduleCount)
         dateTexts = .allocate(capacity: DateText.size)

@@ -54,8 +54,6 @@ struct ResultFragments: @unchecked Sendable {
     }
 }
 
-/// Writes a compiled outcome as its line of JSON Lines, the same bytes as
-/// `ResultWriter.line(_:.jsonl)` writes for the general path's result.
 /// A date and its ten bytes of text, kept by `ResultBytes`.
 struct DateText {
     var days = Int32.min
@@ -64,6 +62,8 @@ struct DateText {
     static let size = 16
 }
 
+/// Writes a compiled outcome as its line of JSON Lines, the same bytes as
+/// `ResultWriter.line(_:.jsonl)` writes for the general path's result.
 struct ResultBytes {
     /// Where the line goes: after what `out` holds already.
     let out: ByteBuffer
