@@ -95,10 +95,10 @@ public struct EvaluationPipeline: Sendable {
         })
     }
 
-    /// How many blocks are kept in the threads' hands at once. With four, a
-    /// reading thread woken late (it shares the cores with the evaluating
-    /// ones) found them idle: `policy bench` showed 1.85 cores of 2 used end
-    /// to end; with eight, 1.97.
+    /// How many blocks are kept in the threads' hands at once. With four,
+    /// `policy bench` showed 1.85 cores of 2 used end to end (the threads ran
+    /// out of work at times, most likely while the reading thread, which
+    /// shares the cores with them, waited for one); with eight, 1.97.
     static let blocksInFlight = 8
 
     /// The engine of `run` and `runBlocks`: `evaluate` does a part of a block
