@@ -181,8 +181,7 @@ struct CompiledRun {
             guard current >= 0 else { return .unknown }
             return fields[Int(current) + Int(slot)]
         case .variableField(let depth, let slot):
-            guard Int(depth) < plan.maxVariables, case .record(let record) = scratch.variables[Int(depth)] else { return .unknown }
-            return fields[Int(record) + Int(slot)]
+            return field(ofVariable: depth, slot)
         case .compareConstant(let op, let left, let constant):
             let a = try operand(left)
             if a.isUnknown { return .unknown }
@@ -208,13 +207,18 @@ struct CompiledRun {
         switch nodes[Int(index)] {
         case .rootField(let slot): return fields[Int(slot)]
         case .currentField(let slot) where current >= 0: return fields[Int(current) + Int(slot)]
-        case .variableField(let depth, let slot):
-            guard Int(depth) < plan.maxVariables, case .record(let record) = scratch.variables[Int(depth)] else { return .unknown }
-            return fields[Int(record) + Int(slot)]
+        case .variableField(let depth, let slot): return field(ofVariable: depth, slot)
         case .derived(let derived) where scratch.derivedDone[Int(derived)]: return scratch.derived[Int(derived)]
         case .rootPath(let start, let count): return follow(.record(0), start, count)
         default: return try value(index)
         }
+    }
+
+    /// Field `slot` of the record a quantifier's variable at `depth` holds.
+    @inline(__always)
+    func field(ofVariable depth: Int32, _ slot: Int32) -> SlotValue {
+        guard Int(depth) < plan.maxVariables, case .record(let record) = scratch.variables[Int(depth)] else { return .unknown }
+        return fields[Int(record) + Int(slot)]
     }
 
     /// The value at the slots `paths[start..<start+count]` from `start`.

@@ -68,11 +68,11 @@ struct ResultBytes {
     /// Where the line goes: after what `out` holds already.
     let out: ByteBuffer
 
-    /// Dates written lately, as text (`DateText`): most lines write the
-    /// same few (the evaluation date, due dates). Nil: none kept.
-    let dates: UnsafeMutablePointer<DateText>?
+    /// Dates written lately, as text (`DateText.size` of them, by day
+    /// number): most lines write the same few (the evaluation date, due dates).
+    let dates: UnsafeMutablePointer<DateText>
 
-    init(into out: ByteBuffer, dates: UnsafeMutablePointer<DateText>? = nil) {
+    init(into out: ByteBuffer, dates: UnsafeMutablePointer<DateText>) {
         self.out = out
         self.dates = dates
     }
@@ -86,15 +86,15 @@ struct ResultBytes {
     }
 
     mutating func append(date: CivilDate) {
-        let memo = dates.map { $0 + Int(date.daysSinceEpoch & Int32(DateText.size - 1)) }
-        if let memo, memo.pointee.days == date.daysSinceEpoch {
+        let memo = dates + Int(date.daysSinceEpoch & Int32(DateText.size - 1))
+        if memo.pointee.days == date.daysSinceEpoch {
             withUnsafeBytes(of: memo.pointee.text) { out.append(UnsafeBufferPointer(start: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 10)) }
             return
         }
         let (year, month, day) = date.components
         // The ten bytes made in a word and a half, then copied at once.
         var text: (UInt64, UInt16) = (0, 0)
-        defer { memo?.pointee = DateText(days: date.daysSinceEpoch, text: text) }
+        defer { memo.pointee = DateText(days: date.daysSinceEpoch, text: text) }
         withUnsafeMutableBytes(of: &text) { bytes in
             bytes[0] = 0x30 + UInt8(year / 1000 % 10)
             bytes[1] = 0x30 + UInt8(year / 100 % 10)

@@ -129,23 +129,22 @@ struct FastRecordDecoder: Sendable {
         /// by a quote: the names are compared eight bytes at a time in the line.
         @inline(__always)
         func index(in line: UnsafeBufferPointer<UInt8>, at start: Int, length: Int) -> Int? {
-            let mask = buckets.count - 1
-            var bucket = ByteNames.hash(UnsafeBufferPointer(rebasing: line[start..<(start + length)]), mask)
-            while true {
-                let entry = Int(buckets[bucket])
-                if entry == 0 { return nil }
-                if matches(entry - 1, in: line, at: start) == length { return entry - 1 }
-                bucket = (bucket + 1) & mask
-            }
+            find(UnsafeBufferPointer(rebasing: line[start..<(start + length)])) { matches($0, in: line, at: start) == length }
         }
 
         func index(of key: UnsafeBufferPointer<UInt8>) -> Int? {
+            find(key) { matches($0, key) }
+        }
+
+        /// The name that `isKey` accepts among those of the key's hash, probed in turn.
+        @inline(__always)
+        private func find(_ key: UnsafeBufferPointer<UInt8>, _ isKey: (Int) -> Bool) -> Int? {
             let mask = buckets.count - 1
             var bucket = ByteNames.hash(key, mask)
             while true {
                 let entry = Int(buckets[bucket])
                 if entry == 0 { return nil }
-                if matches(entry - 1, key) { return entry - 1 }
+                if isKey(entry - 1) { return entry - 1 }
                 bucket = (bucket + 1) & mask
             }
         }

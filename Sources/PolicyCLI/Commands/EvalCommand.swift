@@ -103,7 +103,7 @@ enum EvalCommand {
         let engine = PolicyEngine()
         let evaluate: @Sendable (RawRecord, Int?) -> HouseholdResult
         /// A result as its line of JSON Lines or CSV, with its id and decision.
-        var evaluateLine: (@Sendable (RecordBlock, Int, Int?, ResultWriter.LineFormat, ByteBuffer) -> (id: String?, decision: DecisionKind))?
+        let evaluateLine: @Sendable (RecordBlock, Int, Int?, ResultWriter.LineFormat, ByteBuffer) -> (id: String?, decision: DecisionKind)
         let schema: Schema
         if let folder = arguments["--policies"] {
             let (plans, diagnostics) = engine.loadAll(in: folder)
@@ -174,11 +174,6 @@ enum EvalCommand {
                                      recordsPath: recordsPath, format: inputFormat, language: Session.language)
         if let lineFormat = ResultWriter.LineFormat(outputFormat) {
             // Each result is written out on the thread that evaluated it.
-            let evaluateLine = evaluateLine ?? { [evaluate] block, index, first, format, out in
-                let result = evaluate(block.record(index), first)
-                out.append(ResultWriter.line(result, format))
-                return (result.id, result.decision)
-            }
             pipeline.runBlocks(&records, work: { block, index, first, out in
                 evaluateLine(block, index, first, lineFormat, out)
             }, emit: { line, decision in
