@@ -5,9 +5,14 @@ import Foundation
 /// only when the run is complete. A run that is interrupted (Ctrl-C, a kill,
 /// a full disk) removes its temporary file and leaves FILE as it was, so a
 /// half-written file never looks like a finished one.
+///
+/// A path that is not a regular file (`/dev/null`, a named pipe, a
+/// terminal) is written in place: replacing it would put a file where the
+/// device or pipe was.
 final class AtomicOutputFile {
     let path: String
-    let temporaryPath: String
+    /// The file written, renamed to `path` at the end; nil when `path` is written in place.
+    let temporaryPath: String?
     let terminal: Terminal
     private let handle: FileHandle
 
@@ -21,22 +26,44 @@ final class AtomicOutputFile {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw Failure(message: "`\(path)` is a folder; `--output` takes a file")
         }
+        if AtomicOutputFile.isSpecial(path) {
+            guard let handle = FileHandle(forWritingAtPath: path) else {
+                throw Failure(message: "cannot write `\(path)`: no permission")
+            }
+            temporaryPath = nil
+            self.handle = handle
+            terminal = Terminal(handle)
+            return
+        }
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
-        temporaryPath = folder.appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
+        let temporaryPath = folder.appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
         guard FileManager.default.createFile(atPath: temporaryPath, contents: nil),
               let handle = FileHandle(forWritingAtPath: temporaryPath) else {
             throw Failure(message: "cannot write in `\(folder.relativePath)`: no such folder, or no permission")
         }
+        self.temporaryPath = temporaryPath
         self.handle = handle
         terminal = Terminal(handle)
         AtomicOutputFile.pending = strdup(temporaryPath)
         AtomicOutputFile.removeOnSignals()
     }
 
+    /// Whether `path` exists and is a device, a pipe or a socket (after links).
+    static func isSpecial(_ path: String) -> Bool {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return false }
+        let kind = status.st_mode & S_IFMT
+        return kind == S_IFCHR || kind == S_IFIFO || kind == S_IFSOCK || kind == S_IFBLK
+    }
+
     /// Writes out what is buffered and puts the file in place.
     func commit() throws(Failure) {
         terminal.flush()
+        guard let temporaryPath else {
+            try? handle.close()
+            return
+        }
         do {
             try handle.synchronize()
             try handle.close()
@@ -55,6 +82,7 @@ final class AtomicOutputFile {
     /// Removes the temporary file: nothing is written.
     func discard() {
         try? handle.close()
+        guard let temporaryPath else { return }
         unlink(temporaryPath)
         AtomicOutputFile.forgetPending()
     }

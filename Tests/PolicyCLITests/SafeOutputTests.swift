@@ -22,6 +22,31 @@ struct SafeOutputTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["results.jsonl"])
     }
 
+    @Test func aPipeNamedAsTheOutputIsWrittenInPlaceNotReplaced() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pipe = folder.appendingPathComponent("results.pipe")
+        #expect(mkfifo(pipe.path, 0o600) == 0)
+        // The reader opens its end while the run opens the other.
+        let received = Received()
+        let reading = DispatchGroup()
+        DispatchQueue.global().async(group: reading) {
+            received.data = FileHandle(forReadingAtPath: pipe.path)?.readDataToEndOfFile() ?? Data()
+        }
+        let run = try CLI.evalFengdu(["--records", EvalCommandTests.samples, "--output", pipe.path])
+        // Were the pipe replaced by a file, its reader would wait for ever: it is given a minute.
+        try #require(reading.wait(timeout: .now() + 60) == .success, "the pipe was never written")
+        #expect(run.status == 0 || run.status == 3, "\(run.stderr)")
+        #expect(String(decoding: received.data, as: UTF8.self) == (try CLI.evalFengdu(["--records", EvalCommandTests.samples])).stdout)
+        var status = stat()
+        #expect(stat(pipe.path, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO, "the pipe is still a pipe")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["results.pipe"])
+    }
+
+    private final class Received: @unchecked Sendable {
+        var data = Data()
+    }
+
     @Test func aPolicyWithErrorsLeavesTheOutputFileAsItWas() throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -32,6 +32,7 @@ enum EvalCommand {
       --bom                    start CSV output with a byte-order mark (for Excel)
       --output <file>          write the results to a file, whole or not at all: a
                                temporary file replaces it only when the run is done
+                               (a device or named pipe, like /dev/null, is written in place)
       --mask                   mask names and other free text of the records in
                                traces, and ids that are ID numbers (ID numbers in
                                messages and traces are always masked: 500236********1234)
