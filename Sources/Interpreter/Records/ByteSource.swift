@@ -13,6 +13,26 @@ public protocol ByteSource {
     /// Appends at most `maxCount` bytes to `buffer` and returns how many were
     /// appended; 0 means the end of the input.
     mutating func read(into buffer: inout [UInt8], maxCount: Int) throws -> Int
+
+    /// Writes at most `target.count` bytes at the start of `target` and
+    /// returns how many were written; 0 means the end of the input. What a
+    /// reader with memory of its own uses: nothing is copied on the way.
+    mutating func read(into target: UnsafeMutableRawBufferPointer) throws -> Int
+}
+
+extension ByteSource {
+    /// By way of an array, for sources that have nothing better.
+    public mutating func read(into target: UnsafeMutableRawBufferPointer) throws -> Int {
+        try readByWayOfArray(into: target)
+    }
+
+    /// `read(into:)` done with `read(into:maxCount:)` and a copy.
+    mutating func readByWayOfArray(into target: UnsafeMutableRawBufferPointer) throws -> Int {
+        var bytes: [UInt8] = []
+        let count = try read(into: &bytes, maxCount: target.count)
+        bytes.withUnsafeBytes { target.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+        return count
+    }
 }
 
 /// Bytes already in memory, handed out `chunkSize` at a time; tests use small
@@ -85,21 +105,27 @@ public struct FileByteSource: ByteSource {
         } else {
             buffer.append(contentsOf: [UInt8](repeating: 0, count: maxCount))
         }
-        let fd = descriptor.rawValue
-        var result = -1
-        var code: Int32 = 0
-        buffer.withUnsafeMutableBytes { raw in
-            let target = raw.baseAddress.map { $0 + start }
-            repeat {
-                result = posixRead(fd, target, maxCount)
-                code = result < 0 ? errno : 0
-            } while result < 0 && code == EINTR
-        }
-        guard result >= 0 else {
+        let result: Int
+        do {
+            result = try buffer.withUnsafeMutableBytes { raw in try read(into: UnsafeMutableRawBufferPointer(rebasing: raw[start...])) }
+        } catch {
             buffer.removeSubrange(start...)
-            throw ByteSourceError.readFailed(path: path, reason: systemMessage(code))
+            throw error
         }
         buffer.removeSubrange((start + result)...)
+        return result
+    }
+
+    /// `read(2)` straight into `target`, tried again when a signal interrupts it.
+    public mutating func read(into target: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard target.count > 0 else { return 0 }
+        var result = -1
+        var code: Int32 = 0
+        repeat {
+            result = posixRead(descriptor.rawValue, target.baseAddress, target.count)
+            code = result < 0 ? errno : 0
+        } while result < 0 && code == EINTR
+        guard result >= 0 else { throw ByteSourceError.readFailed(path: path, reason: systemMessage(code)) }
         return result
     }
 }

@@ -14,7 +14,11 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
 
     private var source: any ByteSource
     private let chunkSize: Int
+    /// Memory for what is read: the bytes up to `end` are the input's, the
+    /// rest is room for the next read (zeroed once, when the buffer grows,
+    /// and written by the source directly after that).
     private var buffer: [UInt8] = []
+    private var end = 0
     /// Where the unread part of `buffer` starts.
     private var start = 0
     /// How far `buffer` has been searched for a line end.
@@ -73,7 +77,7 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
             }
             if skipping {
                 // Drop what is buffered of the overlong line; keep reading until its end.
-                buffer.removeAll(keepingCapacity: true)
+                end = 0
                 start = 0
                 scanned = 0
                 if atEnd {
@@ -83,23 +87,23 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
                 if let failure = fill() { return failure }
                 continue
             }
-            if buffer.count - start > maxLineBytes {
+            if end - start > maxLineBytes {
                 lineNumber += 1
                 skipping = true
                 let item: Element = (lineNumber, .failure(JSONSyntaxError(
                     message: "line longer than \(maxLineBytes) bytes", byteOffset: 0, line: lineNumber, column: 1)))
-                buffer.removeAll(keepingCapacity: true)
+                end = 0
                 start = 0
                 scanned = 0
                 return item
             }
             if atEnd {
-                guard start < buffer.count else { return nil }
+                guard start < end else { return nil }
                 let lineStart = start
-                start = buffer.count
+                start = end
                 scanned = start
                 lineNumber += 1
-                if let item = parseLine(lineStart..<buffer.count) { return item }
+                if let item = parseLine(lineStart..<end) { return item }
                 return nil
             }
             if let failure = fill() { return failure }
@@ -108,13 +112,25 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
 
     /// Reads the next chunk; a read error becomes an error item and ends the input.
     private mutating func fill() -> Element? {
-        if start > 0 && start >= buffer.count / 2 {
-            buffer.removeSubrange(0..<start)
+        if start > 0 && start >= end / 2 {
+            let (from, kept) = (start, end - start)
+            buffer.withUnsafeMutableBytes { raw in
+                guard let base = raw.baseAddress, kept > 0 else { return }
+                memmove(base, base + from, kept)
+            }
+            end = kept
             scanned -= start
             start = 0
         }
+        if buffer.count - end < chunkSize {
+            buffer.append(contentsOf: [UInt8](repeating: 0, count: Swift.max(chunkSize, buffer.count) - (buffer.count - end)))
+        }
         do {
-            let count = try source.read(into: &buffer, maxCount: chunkSize)
+            let (from, room) = (end, chunkSize)
+            let count = try buffer.withUnsafeMutableBytes { raw in
+                try source.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[from..<(from + room)]))
+            }
+            end += count
             if count == 0 { atEnd = true }
         } catch {
             atEnd = true
@@ -122,9 +138,9 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
             return (lineNumber, .failure(JSONSyntaxError(message: "cannot read the input: \(error)", byteOffset: 0,
                                                          line: lineNumber, column: 1)))
         }
-        if !startedReading, buffer.count - start >= 3 || atEnd {
+        if !startedReading, end - start >= 3 || atEnd {
             startedReading = true
-            if buffer.count - start >= 3, buffer[start] == 0xEF, buffer[start + 1] == 0xBB, buffer[start + 2] == 0xBF {
+            if end - start >= 3, buffer[start] == 0xEF, buffer[start + 1] == 0xBB, buffer[start + 2] == 0xBF {
                 start += 3
                 scanned = Swift.max(scanned, start)
             }
@@ -136,13 +152,13 @@ public struct JSONLinesReader: Sequence, IteratorProtocol {
         guard startedReading else { return nil }
         // `memchr` is as fast in a debug build as in a release one: a line of
         // 100 MB is crossed in a few milliseconds either way.
-        let from = scanned
+        let (from, end) = (scanned, self.end)
         let found: Int? = buffer.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress, from < raw.count,
-                  let hit = memchr(base + from, 0x0A, raw.count - from) else { return nil }
+            guard let base = raw.baseAddress, from < end,
+                  let hit = memchr(base + from, 0x0A, end - from) else { return nil }
             return base.distance(to: UnsafeRawPointer(hit))
         }
-        if found == nil { scanned = buffer.count }
+        if found == nil { scanned = end }
         return found
     }
 

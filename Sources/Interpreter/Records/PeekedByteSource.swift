@@ -39,4 +39,16 @@ public struct PeekedByteSource<Base: ByteSource>: ByteSource {
         if prefixIsWholeInput { return 0 }
         return try base.read(into: &buffer, maxCount: maxCount)
     }
+
+    public mutating func read(into target: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard target.count > 0 else { return 0 }
+        guard offset >= prefix.count else {
+            let count = min(target.count, prefix.count - offset)
+            prefix.withUnsafeBytes { target.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + count)])) }
+            offset += count
+            return count
+        }
+        if prefixIsWholeInput { return 0 }
+        return try base.read(into: target)
+    }
 }

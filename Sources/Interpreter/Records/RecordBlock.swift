@@ -5,7 +5,7 @@
 /// block to the threads.
 public struct RecordBlock: Sendable {
     /// The bytes of the block's lines, one after another.
-    let bytes = ByteBuffer(capacity: 1 << 16)
+    let bytes: ByteBuffer
     /// Each record: its line, and either its bytes in `bytes` or its index in `records`.
     public private(set) var entries: [Entry] = []
     private var records: [RawRecord] = []
@@ -18,7 +18,11 @@ public struct RecordBlock: Sendable {
         let record: Int32
     }
 
-    public init() {}
+    public init() { bytes = ByteBuffer(capacity: 1 << 16) }
+
+    /// A block with room for `capacity` bytes of lines: a reader that knows
+    /// how large its last block was spares this one the growing.
+    init(capacity: Int) { bytes = ByteBuffer(capacity: capacity) }
 
     /// A block of lines is cut once it holds this many bytes (a few hundred
     /// generated households), so that memory stays flat with long lines.

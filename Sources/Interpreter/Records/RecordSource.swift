@@ -71,6 +71,9 @@ public enum InputFormat: String, CaseIterable, Sendable {
 /// Records from JSON Lines: one household object per line.
 public struct JSONLinesRecordSource: RecordSource {
     var reader: JSONLinesReader
+    /// The bytes of the last block's lines: the next block gets that much
+    /// room and a little more, so that its lines are copied in once.
+    private var lastBlockBytes = 0
 
     /// With `defersParsing`, lines come out as bytes and are parsed by whoever
     /// evaluates them (`RawRecord.parsed()`), so that parsing runs on every thread.
@@ -92,11 +95,12 @@ public struct JSONLinesRecordSource: RecordSource {
     /// Lines not parsed yet go into the block's bytes, not into an array each.
     public mutating func nextBlock(maxRecords: Int) -> RecordBlock? {
         guard reader.defersParsing else { return nextRecords(maxRecords: maxRecords) }
-        var block = RecordBlock()
+        var block = RecordBlock(capacity: lastBlockBytes + lastBlockBytes / 4 + (1 << 16))
         while block.count < maxRecords, !block.isFull(bytes: RecordBlock.byteLimit), let item = reader.next() {
             if case .success = item.result, reader.withUnparsed({ block.appendLine(item.line, $0) }) != nil { continue }
             block.append(RawRecord(syntax: item.result, line: item.line))
         }
+        lastBlockBytes = block.bytes.count
         return block.isEmpty ? nil : block
     }
 }

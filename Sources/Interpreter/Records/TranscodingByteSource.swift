@@ -50,6 +50,12 @@ public struct TranscodingByteSource<Base: ByteSource>: ByteSource {
         return count
     }
 
+    public mutating func read(into target: UnsafeMutableRawBufferPointer) throws -> Int {
+        // UTF-8 passes through without a copy; anything else by way of an array.
+        if converter == nil { return try base.read(into: target) }
+        return try readByWayOfArray(into: target)
+    }
+
     /// Converts what `pending` holds, keeping back a sequence cut off by the
     /// end of the chunk unless the input has ended.
     ///

@@ -14,7 +14,42 @@ private func readEverything(_ source: inout some ByteSource, maxCount: Int) thro
     return bytes
 }
 
+/// Everything `source` gives through `read(into:)` with room for `room` bytes at a time.
+private func readIntoMemory(_ source: inout some ByteSource, room: Int) throws -> [UInt8] {
+    var bytes: [UInt8] = []
+    var target = [UInt8](repeating: 0xEE, count: room + 4)
+    for _ in 0..<100_000 {
+        let count = try target.withUnsafeMutableBytes { try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[..<room])) }
+        #expect(count <= room)
+        // Nothing is written beyond the room given.
+        #expect(target[room...].allSatisfy { $0 == 0xEE })
+        if count == 0 { break }
+        bytes += target[..<count]
+    }
+    return bytes
+}
+
 @Suite struct ByteSourceTests {
+    @Test(arguments: [1, 3, 4096])
+    func everySourceReadsIntoMemoryAsIntoAnArray(room: Int) throws {
+        let text = "户编码,姓名\n500230-0,陈欣怡\n" + String(repeating: "a", count: 5000)
+        let bytes = Array(text.utf8)
+        var memory = MemoryByteSource(bytes, chunkSize: 7)
+        #expect(try readIntoMemory(&memory, room: room) == bytes)
+        var peeked = try PeekedByteSource(MemoryByteSource(bytes, chunkSize: 5), peeking: 11)
+        #expect(try readIntoMemory(&peeked, room: room) == bytes)
+        var utf8 = try TranscodingByteSource(MemoryByteSource(bytes, chunkSize: 5), from: .utf8)
+        #expect(try readIntoMemory(&utf8, room: room) == bytes)
+        let gb18030: [UInt8] = [0xBB, 0xA7, 0xB1, 0xE0, 0xC2, 0xEB, 0x0A, 0xD5, 0xC5, 0xC8, 0xFD, 0x0A] // 户编码 张三
+        var converted = try TranscodingByteSource(MemoryByteSource(gb18030, chunkSize: 5), from: .gb18030)
+        #expect(try readIntoMemory(&converted, room: room) == Array("户编码\n张三\n".utf8))
+        let path = NSTemporaryDirectory() + "bytesource-\(UUID().uuidString).jsonl"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var file = try FileByteSource(path: path)
+        #expect(try readIntoMemory(&file, room: room) == bytes)
+    }
+
     @Test(arguments: [1, 2, 5, 1 << 20])
     func memorySourceHandsOutChunks(chunkSize: Int) throws {
         let bytes = Array("户编码,姓名\n".utf8)

@@ -102,6 +102,20 @@ private func describe(_ value: JSONValue) -> String {
         #expect(items.map(\.1) == ["{名:\"张三\"}", "[1]", "{b:\"😀\"}"])
     }
 
+    @Test(arguments: [1, 5, 64])
+    func linesFromAFileBehindAPeekAreTheSame(chunk: Int) throws {
+        let text = "\u{FEFF}{\"名\":\"张三\"}\r\n\r\n  \n[1]\n{\"b\":\"😀\"}"
+        let path = NSTemporaryDirectory() + "jsonlines-\(UUID().uuidString).jsonl"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(text.utf8)))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let source = try PeekedByteSource(FileByteSource(path: path), peeking: 9)
+        let items = JSONLinesReader(source: source, chunkSize: chunk).map { item in
+            (item.line, (try? item.result.get()).map(describe) ?? "error")
+        }
+        #expect(items.map(\.0) == [1, 4, 5])
+        #expect(items.map(\.1) == lines(text, chunk: chunk).map(\.1))
+    }
+
     @Test func aBadLineDoesNotStopTheOthers() {
         let items = lines("{\"a\":1}\nnot json\n{\"b\":2}\n{\"c\":\n")
         #expect(items.count == 4)
