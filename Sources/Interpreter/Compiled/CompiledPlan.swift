@@ -109,11 +109,14 @@ final class CompiledPlan: @unchecked Sendable {
     }
 
     /// A record type's defaults, checks and nested records: ranges of
-    /// `defaults`, `checks` and `nested`.
+    /// `defaults`, `checks` and `nested`. Only the nested records with
+    /// defaults (or checks) of their own or further in are gone into to
+    /// fill defaults (or to run checks): the others have nothing to do.
     struct CompiledRecordRules {
         let defaults: Range<Int>
         let checks: Range<Int>
-        let nested: Range<Int>
+        let nestedWithDefaults: Range<Int>
+        let nestedWithChecks: Range<Int>
     }
 
     struct CompiledAlert {
@@ -256,6 +259,21 @@ final class CompiledPlan: @unchecked Sendable {
         var steps: [CompiledStep] = []
     }
 
+    /// For each record type, whether it has rules `has` accepts, or holds
+    /// (at any depth) a record that has.
+    static func reaching(_ types: [PlannedRecordRules], _ has: (PlannedRecordRules) -> Bool) -> [Bool] {
+        var reaches = types.map(has)
+        var changed = true
+        while changed {
+            changed = false
+            for (type, rules) in types.enumerated() where !reaches[type] && rules.nested.contains(where: { reaches[$0.record] }) {
+                reaches[type] = true
+                changed = true
+            }
+        }
+        return reaches
+    }
+
     /// The plan compiled, or nil when it holds something the compiled
     /// evaluation does not do.
     static func compile(_ plan: Plan) -> CompiledPlan? {
@@ -277,13 +295,19 @@ final class CompiledPlan: @unchecked Sendable {
             rules.monitored = try builder.add(plan.monitored?.condition)
             rules.monitoredCategory = try builder.add(plan.monitored?.category)
             rules.elimination = try plan.elimination.map { CompiledCondition(node: try builder.add($0.condition), isRequire: $0.kind == .require) }
+            let withDefaults = reaching(plan.recordRules) { !$0.defaults.isEmpty }
+            let withChecks = reaching(plan.recordRules) { !$0.checks.isEmpty }
             for type in plan.recordRules {
-                let defaults = rules.defaults.count, checks = rules.checks.count, nested = rules.nested.count
+                let defaults = rules.defaults.count, checks = rules.checks.count
                 for (slot, node) in type.defaults { rules.defaults.append((Int32(slot), try builder.add(node))) }
                 for (_, node) in type.checks { rules.checks.append(try builder.add(node)) }
-                for (slot, record, isList) in type.nested { rules.nested.append((Int32(slot), Int32(record), isList)) }
+                let firstWithDefaults = rules.nested.count
+                for (slot, record, isList) in type.nested where withDefaults[record] { rules.nested.append((Int32(slot), Int32(record), isList)) }
+                let firstWithChecks = rules.nested.count
+                for (slot, record, isList) in type.nested where withChecks[record] { rules.nested.append((Int32(slot), Int32(record), isList)) }
                 rules.recordRules.append(CompiledRecordRules(defaults: defaults..<rules.defaults.count, checks: checks..<rules.checks.count,
-                                                             nested: nested..<rules.nested.count))
+                                                             nestedWithDefaults: firstWithDefaults..<firstWithChecks,
+                                                             nestedWithChecks: firstWithChecks..<rules.nested.count))
             }
             for alert in plan.alerts {
                 let first = rules.schedules.count

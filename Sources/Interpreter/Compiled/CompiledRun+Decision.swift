@@ -67,7 +67,7 @@ extension CompiledRun {
 
     private func complete(_ record: Int32, type: Int) throws(GiveUp) {
         let rules = plan.recordRules[type]
-        for index in rules.nested {
+        for index in rules.nestedWithDefaults {
             let (slot, recordType, isList) = plan.nested[index]
             switch fields[Int(record) + Int(slot)] {
             case .record(let child) where !isList:
@@ -110,7 +110,7 @@ extension CompiledRun {
             }
             scratch.current = -1
         }
-        for index in rules.nested {
+        for index in rules.nestedWithChecks {
             let (slot, recordType, isList) = plan.nested[index]
             switch fields[Int(record) + Int(slot)] {
             case .record(let child) where !isList:
