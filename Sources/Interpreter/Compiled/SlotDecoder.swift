@@ -37,7 +37,13 @@ extension FastRecordDecoder.Reader {
                 skipSpace()
                 guard position < bytes.count, bytes[position] == 0x22 else { return nil }
                 let slot: Int
-                if let guesses, guesses[previous] >= 0, let length = table.names.matches(Int(guesses[previous]), in: bytes, at: position + 1) {
+                var colonRead = false
+                if let guesses, guesses[previous] >= 0, let length = table.names.keyAndColon(Int(guesses[previous]), in: bytes, at: position + 1) {
+                    // The guessed key, its closing quote and the colon, in two words.
+                    slot = Int(guesses[previous])
+                    position += length + 1
+                    colonRead = true
+                } else if let guesses, guesses[previous] >= 0, let length = table.names.matches(Int(guesses[previous]), in: bytes, at: position + 1) {
                     // The guessed key, then its closing quote: no need to look for the end.
                     slot = Int(guesses[previous])
                     position += length + 2
@@ -54,7 +60,7 @@ extension FastRecordDecoder.Reader {
                     word.pointee |= bit
                     return true
                 }
-                guard firstTime, consume(0x3A) else { return nil }
+                guard firstTime, colonRead || consume(0x3A) else { return nil }
                 let field = table.fields[slot]
                 guard let value = field.isList ? slotList(field, &slots) : slotValue(field, &slots) else { return nil }
                 slots.fields[Int(base) + slot] = value

@@ -63,6 +63,36 @@ struct FastRecordDecoder: Sendable {
         let offsets: UnsafeBufferPointer<Int32>
         /// Index of a name plus one by hash; 0 is empty.
         let buckets: UnsafeBufferPointer<Int32>
+        /// Each name followed by `":`, as two words to compare with the line
+        /// (for names of up to 14 bytes; longer ones have none).
+        let keys: UnsafeBufferPointer<KeyPattern>
+
+        /// The bytes `name":` as the line holds them after a key's opening
+        /// quote: the first sixteen in two words, with masks for those that count.
+        struct KeyPattern {
+            var first: UInt64 = 0
+            var second: UInt64 = 0
+            var firstMask: UInt64 = 0
+            var secondMask: UInt64 = 0
+            /// How many bytes: the name's and two (0: the name is too long for a pattern).
+            var length = 0
+
+            init(_ name: [UInt8]) {
+                let bytes = name + [0x22, 0x3A]
+                guard bytes.count <= 16 else { return }
+                length = bytes.count
+                for (index, byte) in bytes.enumerated() {
+                    let shift = UInt64(8 * (index % 8))
+                    if index < 8 {
+                        first |= UInt64(byte) << shift
+                        firstMask |= 0xFF << shift
+                    } else {
+                        second |= UInt64(byte) << shift
+                        secondMask |= 0xFF << shift
+                    }
+                }
+            }
+        }
 
         var count: Int { offsets.count - 1 }
 
@@ -123,6 +153,19 @@ struct FastRecordDecoder: Sendable {
                 if difference & mask != 0 { return nil }
             }
             return length
+        }
+
+        /// How many bytes `name":` takes when `line` holds it at `start`, for
+        /// name `index` (nil: it does not, or the pattern cannot say, and
+        /// the key is read the longer way). Two words compared, whatever the name.
+        @inline(__always)
+        func keyAndColon(_ index: Int, in line: UnsafeBufferPointer<UInt8>, at start: Int) -> Int? {
+            let key = keys[index]
+            guard key.length > 0, start + 16 <= line.count, let base = line.baseAddress else { return nil }
+            let raw = UnsafeRawPointer(base + start)
+            let first = raw.loadUnaligned(as: UInt64.self), second = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            guard (first ^ key.first) & key.firstMask == 0, (second ^ key.second) & key.secondMask == 0 else { return nil }
+            return key.length
         }
 
         /// `index(of:)` for the `length` bytes of `line` from `start`, followed
@@ -210,7 +253,8 @@ struct FastRecordDecoder: Sendable {
                     while buckets[bucket] != 0 { bucket = (bucket + 1) & (size - 1) }
                     buckets[bucket] = Int32(index + 1)
                 }
-                return ByteNames(bytes: keep(bytes), offsets: keep(offsets), buckets: keep(buckets))
+                return ByteNames(bytes: keep(bytes), offsets: keep(offsets), buckets: keep(buckets),
+                                 keys: keep(list.map { ByteNames.KeyPattern(Array($0.utf8)) }))
             }
             // Slots are the positions of the fields (`Schema` numbers them so).
             records = keep(schema.records.map { record in
@@ -404,13 +448,17 @@ struct FastRecordDecoder: Sendable {
             }
         }
 
+        /// `null`, `true` or `false` (four or five bytes), compared as two words that overlap.
         @inline(__always)
         mutating func literal(_ word: StaticString) -> Bool {
             skipSpace()
             guard position < bytes.count, bytes[position] == word.utf8Start[0] else { return false }
             let count = word.utf8CodeUnitCount
-            guard position + count <= bytes.count else { return false }
-            for index in 0..<count where bytes[position + index] != word.utf8Start[index] { return false }
+            guard position + count <= bytes.count, let base = bytes.baseAddress else { return false }
+            let line = UnsafeRawPointer(base + position), literal = UnsafeRawPointer(word.utf8Start)
+            guard line.loadUnaligned(as: UInt32.self) == literal.loadUnaligned(as: UInt32.self),
+                  line.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self) == literal.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            else { return false }
             position += count
             return true
         }

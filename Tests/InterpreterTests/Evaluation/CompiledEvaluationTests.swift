@@ -124,6 +124,36 @@ import Testing
         }
     }
 
+    /// Keys are matched with their closing quote and colon in two words,
+    /// guessed from the key before: a key spelled or spaced otherwise, longer
+    /// or shorter than the guess, escaped or out of order is read the longer
+    /// way or left to the general path, with the same result.
+    @Test func keysSpelledOtherwiseGiveTheSameBytesBothWays() throws {
+        let plan = try #require(Self.plans.first { $0.metadata.id == "chongqing/fengdu/2021" })
+        let generator = HouseholdGenerator(seed: 12)
+        let spellings: [(String, String)] = [
+            (#""wage":"#, #""wage" :"#), (#""wage":"#, #""wage": "#), (#""wage":"#, #""wages":"#), (#""wage":"#, #""wag":"#),
+            (#""wage":"#, #""wage":"#), (#""labour":"#, #""labour"\#t:"#), (#""name":"#, #""name":\#n"#),
+            (#""previous_net_per_capita":"#, #""previous_net_per_capita" : "#), (#""medical_insured_all":"#, #""medical_insured_al":"#),
+            (#""business":"#, #""businesses":"#), (#""id":"#, #""i":"#),
+        ]
+        var lines: [String] = []
+        for index in 0..<(spellings.count * 6) {
+            let line = generator.json(index)
+            // Every other line as generated, so that the guesses are the generated order's.
+            lines.append(line)
+            let (from, to) = spellings[index % spellings.count]
+            lines.append(line.replacingOccurrences(of: from, with: to))
+        }
+        let (mismatches, compiled) = Self.compare(lines, plan: plan, asOf: CivilDate(year: 2021, month: 9, day: 30)!)
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(3).joined(separator: "\n"))")
+        // Spaces between a key and its colon are read fast all the same.
+        let spaced = lines.enumerated().filter { $0.offset % 2 == 1 && $0.element.contains(#""wage" :"#) }.map(\.element)
+        let evaluator = HouseholdEvaluator(plan: plan, asOf: CivilDate(year: 2021, month: 9, day: 30)!)
+        #expect(!spaced.isEmpty && spaced.contains { evaluator.isDecidedCompiled(Self.raw($0, 1)) })
+        #expect(compiled > lines.count / 2)
+    }
+
     @Test func whatNeedsAMessageIsLeftToTheGeneralPath() throws {
         let plan = try #require(Self.plans.first { $0.metadata.id == "chongqing/fengdu/2021" })
         let evaluator = HouseholdEvaluator(plan: plan, asOf: CivilDate(year: 2021, month: 9, day: 30)!)
