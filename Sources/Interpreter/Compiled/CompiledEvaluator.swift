@@ -166,7 +166,10 @@ struct CompiledRun {
             }
         case .otherwise(let primary, let fallback):
             let first = try operand(primary)
-            return first.isUnknown ? try value(fallback) : first
+            guard first.isUnknown else { return first }
+            // Most often a constant (`otherwise false`), read without a call.
+            if case .constant(let constant) = nodes[Int(fallback)] { return constants[Int(constant)] }
+            return try value(fallback)
         case .call(let builtin, let start, let count):
             return try call(builtin, start, Int(count))
         case .quantifier(let kind, let depth, let list, let filter, let body, let durationZero):
@@ -184,8 +187,12 @@ struct CompiledRun {
             return field(ofVariable: depth, slot)
         case .compareConstant(let op, let left, let constant):
             let a = try operand(left)
-            if a.isUnknown { return .unknown }
-            return .bool(try compare(op, a, constants[Int(constant)]))
+            switch (a, constants[Int(constant)]) {
+            case (.unknown, _): return .unknown
+            // Numbers (amounts, counts) most often: compared here, without a call.
+            case (.number(let x), .number(let y)): return .bool(op.orders(x, y))
+            case (let a, let b): return .bool(try compare(op, a, b))
+            }
         case .memberOf(let elementNode, let members, let negated):
             let element = try operand(elementNode)
             switch element {
