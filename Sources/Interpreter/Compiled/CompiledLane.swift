@@ -1,3 +1,5 @@
+import Foundation
+
 /// The compiled evaluation of one policy: a line of JSON Lines (or a record
 /// the general reader has read) in, its result out, as the line of JSON Lines
 /// or as a `HouseholdResult`; nil whenever the general path must do it (see
@@ -180,12 +182,14 @@ final class CompiledLane: Sendable {
         let policy = plan.policyRegion
         guard !policy.isEmpty, let regionSlot = plan.regionSlot, case .record(let region) = slots.fields[regionSlot] else { return true }
         var given = 0
-        for (part, slot) in plan.regionParts.enumerated() {
-            guard let slot, case .text(let text) = slots.fields[Int(region) + slot], text.count > 0 else { break }
+        for part in plan.regionParts.indices {
+            guard let slot = plan.regionParts[part], case .text(let text) = slots.fields[Int(region) + slot], text.count > 0 else { break }
             given += 1
             if part < policy.count {
-                let bytes = UnsafeBufferPointer(rebasing: line[Int(text.start)..<Int(text.start + text.count)])
-                if !bytes.elementsEqual(policy[part]) { return false }
+                let matches = policy[part].withUnsafeBytes { name in
+                    name.count == Int(text.count) && (name.isEmpty || memcmp(name.baseAddress!, line.baseAddress! + Int(text.start), name.count) == 0)
+                }
+                if !matches { return false }
             }
         }
         return given == 0 || given >= policy.count
