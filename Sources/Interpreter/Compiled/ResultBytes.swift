@@ -120,13 +120,14 @@ struct ResultBytes {
             (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var count = 0
         var rest = integer
+        // Written from the end of the buffer backwards, then copied at once.
         withUnsafeMutableBytes(of: &digits) { buffer in
             repeat {
-                buffer[count] = 0x30 + UInt8(rest % 10)
-                rest /= 10
                 count += 1
+                buffer[buffer.count - count] = 0x30 + UInt8(rest % 10)
+                rest /= 10
             } while rest > 0
-            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
+            out.append(UnsafeBufferPointer(rebasing: buffer.bindMemory(to: UInt8.self)[(buffer.count - count)...]))
         }
     }
 

@@ -68,7 +68,8 @@ public struct EvaluationPipeline: Sendable {
                           emit: (UnsafeBufferPointer<UInt8>, DecisionKind) -> Void) -> Int {
         var ids = DuplicateIDs()
         return runParts(&source, evaluate: { block, range in
-            var part = PartOutput(bytes: ByteBuffer(capacity: range.count * 512))
+            // Room for lines of a kilobyte (results without traces are shorter): no growing on the way.
+            var part = PartOutput(bytes: ByteBuffer(capacity: range.count * 1024))
             part.ends.reserveCapacity(range.count)
             part.ids.reserveCapacity(range.count)
             part.decisions.reserveCapacity(range.count)
