@@ -100,6 +100,7 @@ struct CompiledRun {
             return a.isUnknown || b.isUnknown ? .unknown : .bool(false)
         case .compare(let op, let left, let right):
             let a = try operand(left)
+            if skipsTheRest(a) { return .unknown }
             let b = try operand(right)
             if a.isUnknown || b.isUnknown { return .unknown }
             return .bool(try compare(op, a, b))
@@ -127,6 +128,7 @@ struct CompiledRun {
             return .bool(found != negated)
         case .arithmetic(let op, let left, let right):
             let a = try operand(left)
+            if skipsTheRest(a) { return .unknown }
             let b = try operand(right)
             if a.isUnknown || b.isUnknown { return .unknown }
             guard case .number(let x) = a, case .number(let y) = b else { return .unknown }
@@ -219,6 +221,19 @@ struct CompiledRun {
         case .rootPath(let start, let count): return follow(.record(0), start, count)
         default: return try value(index)
         }
+    }
+
+    /// Whether a comparison or arithmetic whose left operand is `left` can
+    /// answer unknown without its right one: in a data check, when the left
+    /// is unknown. The general path evaluates the right all the same, but
+    /// for a check it can only give unknown too, or an error, and a check
+    /// whose evaluation fails says nothing (`Evaluator.check`), as one that
+    /// is unknown does; a check found false here is left to the general
+    /// path, which then decides it. Elsewhere an error is the answer, so
+    /// the right operand is evaluated.
+    @inline(__always)
+    func skipsTheRest(_ left: SlotValue) -> Bool {
+        left.isUnknown && scratch.checking
     }
 
     /// Field `slot` of the record a quantifier's variable at `depth` holds.

@@ -105,6 +105,8 @@ extension CompiledRun {
         let rules = plan.recordRules[type]
         if !rules.checks.isEmpty {
             scratch.current = record
+            scratch.checking = true
+            defer { scratch.checking = false }
             for index in rules.checks {
                 if case .bool(false) = try value(plan.checks[index]) { throw GiveUp() }
             }

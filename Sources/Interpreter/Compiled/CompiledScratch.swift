@@ -9,6 +9,9 @@ final class CompiledScratch: @unchecked Sendable {
     var slots = HouseholdSlots()
     /// The record a default or check is evaluated in (-1: none; `CompiledRun.current`).
     var current: Int32 = -1
+    /// Whether a data check is being evaluated (`CompiledRun.check`): see
+    /// `CompiledRun.skipsTheRest`.
+    var checking = false
     let derived: UnsafeMutablePointer<SlotValue>
     let derivedDone: UnsafeMutablePointer<Bool>
     let derivedCount: Int

@@ -154,6 +154,56 @@ import Testing
         #expect(compiled > lines.count / 2)
     }
 
+    /// A data check whose left side is unknown is not evaluated further in
+    /// the compiled path (its right side could only make it unknown or
+    /// fail, and a check that fails says nothing): households whose right
+    /// side would divide by zero, overflow or hold, with the left side
+    /// given or not, give the same bytes both ways.
+    @Test func dataChecksWithAnUnknownSideGiveTheSameBytesBothWays() throws {
+        let plan = try #require(Self.plans.first { $0.metadata.id == "chongqing/fengdu/2021" })
+        let generator = HouseholdGenerator(seed: 21)
+        var lines: [String] = []
+        for index in 0..<40 {
+            guard var object = (try? JSONSerialization.jsonObject(with: Data(generator.json(index).utf8))) as? [String: Any] else { continue }
+            var income = object["income"] as? [String: Any] ?? [:]
+            switch index % 5 {
+            case 0: object["members"] = []                                            // a division by zero on the right
+            case 1: object["members"] = []; income["net_per_capita"] = 100            // the same, the left given
+            case 2: income["wage"] = 999_999_999_999_999; income["business"] = 999_999_999_999_999  // large sums on the right
+            case 3: income["net_per_capita"] = 1; income["total"] = nil               // a check that fails, one unknown
+            default: income["net_per_capita"] = nil                                  // the common case
+            }
+            object["income"] = income
+            guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { continue }
+            lines.append(String(decoding: data, as: UTF8.self))
+        }
+        #expect(lines.count == 40)
+        for asOf in [CivilDate(year: 2021, month: 9, day: 30)!, CivilDate(year: 2022, month: 3, day: 15)!] {
+            let (mismatches, compiled) = Self.compare(lines, plan: plan, asOf: asOf)
+            #expect(mismatches.isEmpty, "\(mismatches.prefix(3).joined(separator: "\n"))")
+            #expect(compiled >= 8, "the common case is decided compiled: \(compiled)")
+        }
+    }
+
+    /// Outside data checks an error is an answer: a rule whose left side
+    /// is unknown and whose right side divides by zero is an error in the
+    /// general path, so the compiled one evaluates the right side too (and
+    /// gives up), even where `otherwise` would turn unknown into false.
+    @Test func outsideChecksTheRightSideIsEvaluatedAfterAnUnknownLeft() throws {
+        let loaded = PolicyTesting.load("""
+        exclude odd "除以零" {
+          when (income.rigid_expense / count(members) < income.wage / (count(members) - count(members))) otherwise false
+        }
+        """)
+        let plan = try #require(loaded.plan, "\(loaded.diagnostics)")
+        let generator = HouseholdGenerator(seed: 4)
+        let lines = (0..<20).map(generator.json).filter { !$0.contains("rigid_expense") }
+        #expect(!lines.isEmpty)
+        let (mismatches, compiled) = Self.compare(lines, plan: plan, asOf: CivilDate(year: 2021, month: 9, day: 30)!)
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(3).joined(separator: "\n"))")
+        #expect(compiled == 0, "each is an error, which the general path writes")
+    }
+
     @Test func whatNeedsAMessageIsLeftToTheGeneralPath() throws {
         let plan = try #require(Self.plans.first { $0.metadata.id == "chongqing/fengdu/2021" })
         let evaluator = HouseholdEvaluator(plan: plan, asOf: CivilDate(year: 2021, month: 9, day: 30)!)
