@@ -134,6 +134,12 @@ enum UTF8Validation {
                 index += 1
                 continue
             }
+            // Most text beyond ASCII here is Chinese: three bytes, led by
+            // E1–EC (no overlong form or surrogate to rule out), checked at once.
+            if lead &- 0xE1 < 0x0C, index + 2 < count, bytes[index + 1] & 0xC0 == 0x80, bytes[index + 2] & 0xC0 == 0x80 {
+                index += 3
+                continue
+            }
             switch lead {
             case 0xC2...0xDF:
                 guard continuation(1) else { return false }

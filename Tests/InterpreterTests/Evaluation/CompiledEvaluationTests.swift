@@ -332,5 +332,17 @@ import Testing
             #expect(!invalid.withUnsafeBufferPointer(UTF8Validation.isValid), "\(invalid)")
             #expect(String(validating: invalid, as: UTF8.self) == nil)
         }
+        // Three-byte sequences (Chinese is read by a shorter way), alone and
+        // after a character: the same answer as the standard library's.
+        for lead in UInt8(0xE0)...0xEF {
+            for second in UInt8(0x70)...0xC5 {
+                for third: UInt8 in [0x41, 0x7F, 0x80, 0x9F, 0xA0, 0xBF, 0xC0] {
+                    for sequence: [UInt8] in [[lead, second, third], Array("县".utf8) + [lead, second, third], [lead, second]] {
+                        let fast = sequence.withUnsafeBufferPointer(UTF8Validation.isValid)
+                        #expect(fast == (String(validating: sequence, as: UTF8.self) != nil), "\(sequence)")
+                    }
+                }
+            }
+        }
     }
 }
