@@ -97,6 +97,7 @@ extension FastRecordDecoder.Reader {
     }
 
     /// One value of a field's kind (an element, for a list).
+    @inline(__always)
     mutating func slotValue(_ field: FastRecordDecoder.FieldTable, _ slots: inout HouseholdSlots) -> SlotValue? {
         if literal("null") { return .unknown }
         switch field.kind {
