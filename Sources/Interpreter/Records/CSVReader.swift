@@ -74,7 +74,7 @@ public struct CSVReader: IteratorProtocol, Sequence {
                 if refill() { continue }
                 finished = true
                 if let readError {
-                    let reason = (readError as? CustomStringConvertible)?.description ?? "\(readError)"
+                    let reason = String(describing: readError)
                     return parser.readFailure(reason)
                 }
                 return parser.finish()
