@@ -30,11 +30,9 @@ public struct PeekedByteSource<Base: ByteSource>: ByteSource {
 
     public mutating func read(into buffer: inout [UInt8], maxCount: Int) throws -> Int {
         guard maxCount > 0 else { return 0 }
-        guard offset >= prefix.count else {
-            let count = min(maxCount, prefix.count - offset)
-            buffer.append(contentsOf: prefix[offset..<(offset + count)])
-            offset += count
-            return count
+        if let taken = takePrefix(maxCount) {
+            buffer.append(contentsOf: taken)
+            return taken.count
         }
         if prefixIsWholeInput { return 0 }
         return try base.read(into: &buffer, maxCount: maxCount)
@@ -42,13 +40,20 @@ public struct PeekedByteSource<Base: ByteSource>: ByteSource {
 
     public mutating func read(into target: UnsafeMutableRawBufferPointer) throws -> Int {
         guard target.count > 0 else { return 0 }
-        guard offset >= prefix.count else {
-            let count = min(target.count, prefix.count - offset)
-            prefix.withUnsafeBytes { target.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + count)])) }
-            offset += count
-            return count
+        if let taken = takePrefix(target.count) {
+            taken.withUnsafeBytes { target.copyMemory(from: $0) }
+            return taken.count
         }
         if prefixIsWholeInput { return 0 }
         return try base.read(into: target)
+    }
+
+    /// At most `count` bytes of the prefix not handed out yet, now handed
+    /// out; nil once all of it has been.
+    private mutating func takePrefix(_ count: Int) -> ArraySlice<UInt8>? {
+        guard offset < prefix.count else { return nil }
+        let taken = prefix[offset..<min(prefix.count, offset + count)]
+        offset += taken.count
+        return taken
     }
 }
