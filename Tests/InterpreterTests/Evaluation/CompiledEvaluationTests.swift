@@ -185,6 +185,32 @@ import Testing
         }
     }
 
+    /// A data check that cannot be worked out (here a division by zero) says
+    /// nothing, as docs/language.md has it, in both paths.
+    @Test func aDataCheckThatCannotBeWorkedOutSaysNothing() throws {
+        let shipped = try String(contentsOf: Fixtures.url("policies/schema/household/v1.policy"), encoding: .utf8)
+        let anchor = "record income \"收支情况\" {\n"
+        try #require(shipped.contains(anchor))
+        let check = "  check by_nobody \"除以零\" warning on wage:\n    wage / (count(members) - count(members)) > 1 yuan/person/year\n"
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("policy-schema-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("v1.policy")
+        try shipped.replacingOccurrences(of: anchor, with: anchor + check).write(to: path, atomically: true, encoding: .utf8)
+        let loadedSchema = PolicyEngine().loadSchema(at: path.path)
+        let schema = try #require(loadedSchema.schema, "\(loadedSchema.diagnostics)")
+        let loaded = PolicyEngine().load(text: PolicyTesting.header + "category any_household { when true }\n", schema: schema)
+        let plan = try #require(loaded.plan, "\(loaded.diagnostics)")
+        let lines = (0..<10).map(HouseholdGenerator(seed: 6).json)
+        let (mismatches, _) = Self.compare(lines, plan: plan, asOf: CivilDate(year: 2021, month: 9, day: 30)!)
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(3).joined(separator: "\n"))")
+        let evaluator = HouseholdEvaluator(plan: plan, asOf: CivilDate(year: 2021, month: 9, day: 30)!)
+        for (index, line) in lines.enumerated() {
+            let output = String(decoding: evaluator.evaluateLine(Self.raw(line, index + 1), firstLineOfID: nil, format: .jsonl).output, as: UTF8.self)
+            #expect(!output.contains("by_nobody") && output.contains("\"decision\":\"include\""), "\(output)")
+        }
+    }
+
     /// Outside data checks an error is an answer: a rule whose left side
     /// is unknown and whose right side divides by zero is an error in the
     /// general path, so the compiled one evaluates the right side too (and
