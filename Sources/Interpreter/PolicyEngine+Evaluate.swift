@@ -71,16 +71,41 @@ public struct HouseholdEvaluator: Sendable {
            }) {
             return compiled
         }
-        let result: (id: String?, output: [UInt8], decision: DecisionKind)
-        if left {
-            // The compiled evaluation left the line: it is not offered to it again as a line.
-            let general = generalPath(block.record(index), firstLineOfID: nil).maskingPersonalData(everything: maskPersonalData)
-            result = (general.id, Array(ResultWriter.line(general, format).utf8), general.decision)
-        } else {
-            result = evaluateLine(block.record(index), firstLineOfID: firstLineOfID, format: format)
-        }
+        if left { return generalLine(block, index, format: format, into: out) }
+        let result = evaluateLine(block.record(index), firstLineOfID: firstLineOfID, format: format)
         out.append(result.output)
         return (result.id, result.decision)
+    }
+
+    /// The line of record `index`, which the compiled evaluation has left, by
+    /// the general path (it is not offered to the compiled one again as a line).
+    private func generalLine(_ block: RecordBlock, _ index: Int, format: ResultWriter.LineFormat, into out: ByteBuffer)
+        -> (id: String?, decision: DecisionKind) {
+        let general = generalPath(block.record(index), firstLineOfID: nil).maskingPersonalData(everything: maskPersonalData)
+        out.append(Array(ResultWriter.line(general, format).utf8))
+        return (general.id, general.decision)
+    }
+
+    /// `evaluateLine` for records `range` of a block, in order, none of them
+    /// a repeated id: each line is appended to `out`, and `done` gets its
+    /// id and decision. Lines of JSON Lines are decided by the compiled
+    /// evaluation in blocks of households (`BlockRun`) when it can.
+    public func evaluateLines(_ block: RecordBlock, _ range: Range<Int>, format: ResultWriter.LineFormat, into out: ByteBuffer,
+                              _ done: (String?, DecisionKind) -> Void) {
+        guard format == .jsonl, let lane, lane.plan.decidesInBlocks else {
+            for index in range {
+                let (id, decision) = evaluateLine(block, index, firstLineOfID: nil, format: format, into: out)
+                done(id, decision)
+            }
+            return
+        }
+        lane.evaluate(block, range, into: out, general: { index in
+            if block.withLine(index, { _, _ in true }) == true { return generalLine(block, index, format: format, into: out) }
+            // A record the general reader has read (not a line): the compiled evaluation may still decide it.
+            let result = evaluateLine(block.record(index), firstLineOfID: nil, format: format)
+            out.append(result.output)
+            return (result.id, result.decision)
+        }, done)
     }
 
     /// The general path alone, for tests that compare it with the compiled one.

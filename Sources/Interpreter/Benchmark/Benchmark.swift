@@ -121,9 +121,7 @@ public struct Benchmark {
         }
         let parts = max(1, threads)
         // Each thread decides its own copies: threads share no reference count.
-        let copies = (0..<parts).map { _ in
-            prepared.map { CompiledLane.Prepared(fields: $0.fields.map { $0 }, items: $0.items.map { $0 }, line: $0.line.map { $0 }) }
-        }
+        let copies = (0..<parts).map { _ in PreparedHouseholds(prepared) }
         let scratches = (0..<parts).map { _ in CompiledScratch(lane.plan) }
         let (time, count, cores) = Self.seconds {
             let counts = Counts(parts)
@@ -131,9 +129,7 @@ public struct Benchmark {
                 let scratch = scratches[part]
                 let households = copies[part]
                 var decided = 0
-                for round in 0..<rounds where round % parts == part {
-                    for household in households where lane.decide(household, scratch) != nil { decided += 1 }
-                }
+                for round in 0..<rounds where round % parts == part { decided += lane.decide(households, scratch) }
                 counts.set(part, decided)
             }
             return counts.total
@@ -153,12 +149,15 @@ public struct Benchmark {
             let work: @Sendable (RecordBlock, Int, Int?, ByteBuffer) -> (id: String?, decision: DecisionKind) = { block, index, first, out in
                 evaluator.evaluateLine(block, index, firstLineOfID: first, format: .jsonl, into: out)
             }
+            let parts: @Sendable (RecordBlock, Range<Int>, ByteBuffer, (String?, DecisionKind) -> Void) -> Void = { block, range, out, done in
+                evaluator.evaluateLines(block, range, format: .jsonl, into: out, done)
+            }
             if csv {
                 var source = CSVRecordSource(rows: CSVReader(source: try FileByteSource(path: path)), schema: plan.schema)
-                return pipeline.runBlocks(&source, work: work, emit: { line, _ in written += line.count })
+                return pipeline.runBlocks(&source, work: work, parts: parts, emit: { line, _ in written += line.count })
             }
             var source = JSONLinesRecordSource(reader: JSONLinesReader(source: try FileByteSource(path: path)), defersParsing: true)
-            return pipeline.runBlocks(&source, work: work, emit: { line, _ in written += line.count })
+            return pipeline.runBlocks(&source, work: work, parts: parts, emit: { line, _ in written += line.count })
         }
         return (Figure(name: csv ? "end to end CSV" : "end to end JSONL", threads: threads, households: count,
                        bytes: Self.fileSize(path), seconds: time, coresUsed: cores), written)

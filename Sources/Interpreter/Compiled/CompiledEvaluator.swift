@@ -329,8 +329,15 @@ struct CompiledRun {
     // MARK: - Built-in functions
 
     func call(_ builtin: Builtin, _ start: Int32, _ count: Int) throws(GiveUp) -> SlotValue {
+        try apply(builtin, count) { position throws(GiveUp) in try value(operands[Int(start) + position]) }
+    }
+
+    /// Built-in function `builtin` on its `count` arguments, which
+    /// `argument` gives as they are asked for (`call` evaluates them then;
+    /// `BlockRun` has evaluated them already).
+    @inline(__always)
+    func apply(_ builtin: Builtin, _ count: Int, _ argument: (Int) throws(GiveUp) -> SlotValue) throws(GiveUp) -> SlotValue {
         guard count > 0 else { throw GiveUp() }
-        func argument(_ position: Int) throws(GiveUp) -> SlotValue { try value(operands[Int(start) + position]) }
         let first = try argument(0)
         switch builtin {
         case .known:

@@ -139,6 +139,15 @@ final class CompiledLane: Sendable {
     /// The outcome and the id's bytes, or nil when the general path must decide.
     private func decide(_ slots: HouseholdSlots, _ line: UnsafeBufferPointer<UInt8>, _ scratch: CompiledScratch)
         -> (CompiledOutcome, UnsafeBufferPointer<UInt8>?)? {
+        guard let (run, id) = prepare(slots, line, scratch), let outcome = try? run.decide() else { return nil }
+        return (outcome, id)
+    }
+
+    /// A household read into slots, ready to be decided (its region checked,
+    /// the schema's defaults filled and its checks passed): its run and the
+    /// id's bytes, or nil when the general path must decide it.
+    private func prepare(_ slots: HouseholdSlots, _ line: UnsafeBufferPointer<UInt8>, _ scratch: CompiledScratch)
+        -> (CompiledRun, UnsafeBufferPointer<UInt8>?)? {
         guard regionMatches(slots, line) else { return nil }
         var id: UnsafeBufferPointer<UInt8>?
         if let slot = plan.idSlot, case .text(let text) = slots.fields[slot] {
@@ -151,9 +160,62 @@ final class CompiledLane: Sendable {
                               scratch: scratch, today: asOf)
         do {
             try run.prepare()
-            return (try run.decide(), id)
+            return (run, id)
         } catch {
             return nil
+        }
+    }
+
+    /// The results of records `range` of a block, in order, each line
+    /// appended to `out` and its id and decision given to `done`. Up to 64
+    /// lines at a time are read into slots (each into a lane of
+    /// `scratch.block`) and decided together (`decideLanes`); a record that
+    /// is not a line, or that the compiled evaluation leaves, is decided by
+    /// `general`, which appends its line itself, in its place in the order.
+    func evaluate(_ block: RecordBlock, _ range: Range<Int>, into out: ByteBuffer,
+                  general: (Int) -> (id: String?, decision: DecisionKind), _ done: (String?, DecisionKind) -> Void) {
+        let scratch = pool.take()
+        defer { pool.giveBack(scratch) }
+        let lanes = scratch.block
+        var start = range.lowerBound
+        while start < range.upperBound {
+            var end = start
+            var count = 0
+            while end < range.upperBound, count < BlockRun.width {
+                defer { end += 1 }
+                guard let (line, number) = block.withLine(end, { line, number in (line, number) }) else { continue }
+                var slots = lanes.slots(count)
+                let decoded = decoder.decode(line, into: &slots)
+                lanes.keep(slots, count)
+                guard decoded, let (run, id) = prepare(slots, line, scratch) else { continue }
+                lanes.setLane(count, run)
+                lanes.entries[count] = (end, number, id)
+                count += 1
+            }
+            var next = start
+            decideLanes(count, scratch) { lane, outcome in
+                let (index, number, id) = lanes.entries[lane]
+                while next < index {
+                    let (generalID, decision) = general(next)
+                    done(generalID, decision)
+                    next += 1
+                }
+                next = index + 1
+                guard let outcome else {
+                    let (generalID, decision) = general(index)
+                    done(generalID, decision)
+                    return
+                }
+                var writer = ResultBytes(into: out, dates: scratch.dateTexts)
+                writer.write(outcome, id: id, line: number, asOf: asOf, plan: plan, scratch: scratch)
+                done(id.map { String(decoding: $0, as: UTF8.self) }, outcome.decision)
+            }
+            while next < end {
+                let (generalID, decision) = general(next)
+                done(generalID, decision)
+                next += 1
+            }
+            start = end
         }
     }
 
@@ -217,17 +279,82 @@ final class CompiledLane: Sendable {
         return prepared ? Prepared(fields: Array(slots.fields.buffer), items: Array(slots.items.buffer), line: line) : nil
     }
 
-    /// The decision of a prepared household (nil: the general path would decide it).
-    func decide(_ household: Prepared, _ scratch: CompiledScratch) -> DecisionKind? {
-        // Deciding reads the fields and does not change them.
-        household.fields.withUnsafeBufferPointer { fields in
-            household.items.withUnsafeBufferPointer { items in
-                household.line.withUnsafeBufferPointer { line in
-                    let run = CompiledRun(plan: plan, fields: UnsafeMutableBufferPointer(mutating: fields), items: items, line: line,
-                                          scratch: scratch, today: asOf)
-                    return (try? run.decide())?.decision
-                }
+    /// How many of the prepared households are decided (not left to the
+    /// general path): in blocks (`BlockRun`) when the plan allows, as
+    /// `policy eval` decides them, or else one by one.
+    func decide(_ households: PreparedHouseholds, _ scratch: CompiledScratch) -> Int {
+        var decided = 0
+        var next = 0
+        while next < households.count {
+            let count = plan.decidesInBlocks ? min(BlockRun.width, households.count - next) : 1
+            for lane in 0..<count {
+                let (fields, items, line) = households[next + lane]
+                scratch.block.setLane(lane, CompiledRun(plan: plan, fields: fields, items: items, line: line, scratch: scratch, today: asOf))
             }
+            decideLanes(count, scratch) { _, outcome in if outcome != nil { decided += 1 } }
+            next += count
         }
+        return decided
+    }
+
+    /// Decides the households of the first `count` lanes of `scratch.block`
+    /// (`BlockScratch.setLane`): the rules for all of them at once
+    /// (`BlockRun`), then each one's decision from those; `each` gets
+    /// each lane's outcome in order, with the scratch memory holding its due
+    /// dates (nil: the general path decides the household).
+    func decideLanes(_ count: Int, _ scratch: CompiledScratch, _ each: (Int, CompiledOutcome?) -> Void) {
+        let block = scratch.block
+        if count > 1 { BlockRun(plan: plan, block: block, count: count, today: asOf).evaluateRoots() }
+        for lane in 0..<count {
+            let run = UnsafePointer(block.runs + lane)
+            scratch.forgetDerived()
+            scratch.current = -1
+            let outcome = count > 1 ? try? run.pointee.decide(reading: LaneNodes(block: block, rootOf: plan.rootOf, lane: lane, run: run))
+                : try? run.pointee.decide()
+            each(lane, outcome)
+        }
+    }
+}
+
+/// Households read and prepared, each thread's copy in memory of its own,
+/// for measuring the decision alone.
+final class PreparedHouseholds: @unchecked Sendable {
+    private let fields: UnsafeMutableBufferPointer<SlotValue>
+    private let items: UnsafeMutableBufferPointer<SlotValue>
+    private let lines: UnsafeMutableBufferPointer<UInt8>
+    private let ranges: [(fields: Range<Int>, items: Range<Int>, line: Range<Int>)]
+
+    init(_ households: [CompiledLane.Prepared]) {
+        var ranges: [(fields: Range<Int>, items: Range<Int>, line: Range<Int>)] = []
+        var counts = (fields: 0, items: 0, line: 0)
+        for household in households {
+            ranges.append((counts.fields..<counts.fields + household.fields.count, counts.items..<counts.items + household.items.count,
+                           counts.line..<counts.line + household.line.count))
+            counts = (counts.fields + household.fields.count, counts.items + household.items.count, counts.line + household.line.count)
+        }
+        fields = .allocate(capacity: max(1, counts.fields))
+        items = .allocate(capacity: max(1, counts.items))
+        lines = .allocate(capacity: max(1, counts.line))
+        for (household, range) in zip(households, ranges) {
+            _ = UnsafeMutableBufferPointer(rebasing: fields[range.fields]).initialize(from: household.fields)
+            _ = UnsafeMutableBufferPointer(rebasing: items[range.items]).initialize(from: household.items)
+            _ = UnsafeMutableBufferPointer(rebasing: lines[range.line]).initialize(from: household.line)
+        }
+        self.ranges = ranges
+    }
+
+    deinit {
+        fields.deallocate()
+        items.deallocate()
+        lines.deallocate()
+    }
+
+    var count: Int { ranges.count }
+
+    /// Household `index`: its fields, list elements and line. Deciding reads them and does not change them.
+    subscript(index: Int) -> (UnsafeMutableBufferPointer<SlotValue>, UnsafeBufferPointer<SlotValue>, UnsafeBufferPointer<UInt8>) {
+        let range = ranges[index]
+        return (UnsafeMutableBufferPointer(rebasing: fields[range.fields]), UnsafeBufferPointer(rebasing: items[range.items]),
+                UnsafeBufferPointer(rebasing: lines[range.line]))
     }
 }

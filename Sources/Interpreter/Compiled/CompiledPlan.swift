@@ -87,6 +87,14 @@ final class CompiledPlan: @unchecked Sendable {
     let procedures: UnsafeBufferPointer<CompiledProcedure>
     let steps: UnsafeBufferPointer<CompiledStep>
     let maxVariables: Int
+    /// The nodes the decision reads, evaluated for a block of households at
+    /// once (`BlockRun`), and for each node its index among them (-1: none).
+    let decisionRoots: UnsafeBufferPointer<Int32>
+    let rootOf: UnsafeBufferPointer<Int32>
+    /// Whether households can be decided in blocks (`BlockRoots.decidesInBlocks`).
+    let decidesInBlocks: Bool
+    /// Whether each node's value is a truth value by its kind (`BlockRoots.isTruth`).
+    let isTruth: UnsafeBufferPointer<Bool>
     /// The schema's record type of the household.
     let rootType: Int
     /// The fields of the household's region (province, county, township),
@@ -218,6 +226,15 @@ final class CompiledPlan: @unchecked Sendable {
         procedures = frozen.keep(rules.procedures)
         steps = frozen.keep(rules.steps)
         maxVariables = max(1, plan.maxVariables)
+        var decisionNodes = [rules.monitored, rules.monitoredCategory] + rules.categories + rules.exclusions + [rules.exception]
+        decisionNodes += rules.elimination.map(\.node) + rules.alerts.map(\.condition) + rules.schedules.map(\.guardNode)
+        decisionNodes += rules.procedures.flatMap { [$0.start, $0.greenChannel] } + rules.steps.map(\.skipWhen)
+        let blocks = BlockRoots(nodes: builder.nodes, operands: builder.operands, constants: builder.constants, derivedRoots: rules.derived, decisionNodes: decisionNodes,
+                                triggerFilters: rules.alerts.map(\.triggerFilter))
+        decisionRoots = frozen.keep(blocks.roots)
+        rootOf = frozen.keep(blocks.rootOf)
+        decidesInBlocks = blocks.decidesInBlocks
+        isTruth = frozen.keep(blocks.isTruth)
         rootType = plan.schema.root
         let schema = plan.schema
         if let slot = schema.rootRecord.slot(of: "region"), case .record(let type) = schema.rootRecord.fields[slot].type {

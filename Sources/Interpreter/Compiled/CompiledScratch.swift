@@ -35,7 +35,12 @@ final class CompiledScratch: @unchecked Sendable {
     let stepDue: UnsafeMutablePointer<CivilDate>
     let stepBegin: UnsafeMutablePointer<CivilDate>
 
+    /// The memory for deciding households in blocks (`BlockRun`), made when first needed.
+    private(set) lazy var block = BlockScratch(plan)
+    private let plan: CompiledPlan
+
     init(_ plan: CompiledPlan) {
+        self.plan = plan
         derivedCount = plan.derivedRoots.count
         derived = .allocate(capacity: max(1, derivedCount))
         derived.initialize(repeating: .unknown, count: max(1, derivedCount))

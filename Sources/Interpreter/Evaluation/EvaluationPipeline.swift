@@ -58,13 +58,17 @@ public struct EvaluationPipeline: Sendable {
     /// no record needs an array of its own for its line (`RecordBlock`) or its
     /// output. `work` appends record `index`'s output line to `out` and
     /// returns its id and decision, on any thread (given, for an id used
-    /// before, the line it was first used on); `emit` gets each output line
-    /// and decision in input order, on the calling thread. Returns the number
-    /// of records.
+    /// before, the line it was first used on); `parts`, when given, does
+    /// what `work` does for a range of records at once (none of them an id
+    /// used before), giving each one's id and decision to `done` in order;
+    /// `emit` gets each output line and decision in input order, on the
+    /// calling thread. Returns the number of records.
     @discardableResult
     public func runBlocks(_ source: inout some RecordSource,
                           work: @escaping @Sendable (_ block: RecordBlock, _ index: Int, _ firstLineOfID: Int?, _ out: ByteBuffer)
                               -> (id: String?, decision: DecisionKind),
+                          parts: (@Sendable (_ block: RecordBlock, _ range: Range<Int>, _ out: ByteBuffer,
+                                             _ done: (_ id: String?, _ decision: DecisionKind) -> Void) -> Void)? = nil,
                           emit: (UnsafeBufferPointer<UInt8>, DecisionKind) -> Void) -> Int {
         var ids = DuplicateIDs()
         return runParts(&source, evaluate: { block, range in
@@ -73,11 +77,18 @@ public struct EvaluationPipeline: Sendable {
             part.ends.reserveCapacity(range.count)
             part.ids.reserveCapacity(range.count)
             part.decisions.reserveCapacity(range.count)
-            for index in range {
-                let (id, decision) = work(block, index, nil, part.bytes)
+            func done(_ id: String?, _ decision: DecisionKind) {
                 part.ends.append(part.bytes.count)
                 part.ids.append(id)
                 part.decisions.append(decision)
+            }
+            if let parts {
+                parts(block, range, part.bytes, done)
+            } else {
+                for index in range {
+                    let (id, decision) = work(block, index, nil, part.bytes)
+                    done(id, decision)
+                }
             }
             return part
         }, deliver: { block, range, part in

@@ -105,6 +105,8 @@ enum EvalCommand {
         let evaluate: @Sendable (RawRecord, Int?) -> HouseholdResult
         /// A result as its line of JSON Lines or CSV, with its id and decision.
         let evaluateLine: @Sendable (RecordBlock, Int, Int?, ResultWriter.LineFormat, ByteBuffer) -> (id: String?, decision: DecisionKind)
+        /// The lines of a range of records at once, when one policy decides them all (`HouseholdEvaluator.evaluateLines`).
+        var evaluateLines: (@Sendable (RecordBlock, Range<Int>, ResultWriter.LineFormat, ByteBuffer, (String?, DecisionKind) -> Void) -> Void)?
         let schema: Schema
         if let folder = arguments["--policies"] {
             let (plans, diagnostics) = engine.loadAll(in: folder)
@@ -140,6 +142,7 @@ enum EvalCommand {
                                                maskPersonalData: arguments.has("--mask"), limits: limits, language: Session.language)
             evaluate = { evaluator.evaluate($0, firstLineOfID: $1) }
             evaluateLine = { evaluator.evaluateLine($0, $1, firstLineOfID: $2, format: $3, into: $4) }
+            evaluateLines = { evaluator.evaluateLines($0, $1, format: $2, into: $3, $4) }
         }
 
         var records: any RecordSource
@@ -175,9 +178,11 @@ enum EvalCommand {
                                      recordsPath: recordsPath, format: inputFormat, language: Session.language)
         if let lineFormat = ResultWriter.LineFormat(outputFormat) {
             // Each result is written out on the thread that evaluated it.
+            let lines = evaluateLines
             pipeline.runBlocks(&records, work: { block, index, first, out in
                 evaluateLine(block, index, first, lineFormat, out)
-            }, emit: { line, decision in
+            }, parts: lines.map { lines in { @Sendable block, range, out, done in lines(block, range, lineFormat, out, done) } },
+            emit: { line, decision in
                 summary.count(decision)
                 progress?.tick()
                 output.write(line)

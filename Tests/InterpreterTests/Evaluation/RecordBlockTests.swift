@@ -52,26 +52,32 @@ import Testing
         return (output, decisions)
     }
 
-    static func inBlocks(_ bytes: [UInt8], format: ResultWriter.LineFormat, threads: Int, batch: Int)
+    /// Through `runBlocks`, with each part's records decided one by one
+    /// (`work`) or, as `policy eval` does, together (`parts`, households in
+    /// blocks of up to 64: `BlockRun`).
+    static func inBlocks(_ bytes: [UInt8], format: ResultWriter.LineFormat, threads: Int, batch: Int, together: Bool = false)
         -> (output: [UInt8], decisions: [DecisionKind], count: Int) {
         let evaluator = HouseholdEvaluator(plan: plan, asOf: asOf)
         var source = source(bytes)
         var output: [UInt8] = []
         var decisions: [DecisionKind] = []
+        let parts: (@Sendable (RecordBlock, Range<Int>, ByteBuffer, (String?, DecisionKind) -> Void) -> Void)? = together
+            ? { @Sendable block, range, out, done in evaluator.evaluateLines(block, range, format: format, into: out, done) } : nil
         let count = EvaluationPipeline(threads: threads, batchSize: batch).runBlocks(&source, work: { block, index, first, out in
             evaluator.evaluateLine(block, index, firstLineOfID: first, format: format, into: out)
-        }, emit: { line, decision in
+        }, parts: parts, emit: { line, decision in
             output.append(contentsOf: line)
             decisions.append(decision)
         })
         return (output, decisions, count)
     }
 
-    @Test(arguments: [(1, 1), (1, 256), (2, 1), (2, 7), (2, 64), (3, 256)])
-    func blocksGiveTheSameBytesAsOneByOne(threads: Int, batch: Int) {
+    @Test(arguments: [(1, 1, false), (1, 256, false), (2, 1, false), (2, 7, false), (2, 64, false), (3, 256, false),
+                      (1, 1, true), (1, 100, true), (1, 256, true), (2, 7, true), (2, 129, true), (3, 256, true)])
+    func blocksGiveTheSameBytesAsOneByOne(threads: Int, batch: Int, together: Bool) {
         let input = Self.mixedInput()
         let reference = Self.oneByOne(input, format: .jsonl)
-        let blocks = Self.inBlocks(input, format: .jsonl, threads: threads, batch: batch)
+        let blocks = Self.inBlocks(input, format: .jsonl, threads: threads, batch: batch, together: together)
         #expect(blocks.output == reference.output)
         #expect(blocks.decisions == reference.decisions)
         #expect(blocks.count == reference.decisions.count)
@@ -85,7 +91,7 @@ import Testing
     func csvLinesInBlocksAreTheSameAsOneByOne(threads: Int) {
         let input = Self.mixedInput()
         let reference = Self.oneByOne(input, format: .csv)
-        let blocks = Self.inBlocks(input, format: .csv, threads: threads, batch: 50)
+        let blocks = Self.inBlocks(input, format: .csv, threads: threads, batch: 50, together: true)
         #expect(blocks.output == reference.output)
         #expect(blocks.decisions == reference.decisions)
     }

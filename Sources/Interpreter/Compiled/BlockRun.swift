@@ -1,0 +1,751 @@
+/// The compiled evaluation of up to 64 households at once: each node of the
+/// plan is evaluated for all of them in one visit (a "column" of 64 values,
+/// one for each household, its "lane"), so that walking the nodes, which
+/// costs more than what most nodes compute, is paid once for 64 households
+/// instead of once for each.
+///
+/// It follows `CompiledRun.value` lane by lane. A node is evaluated for the
+/// lanes of a mask (bit `l` for lane `l`): the right side of an `and` only
+/// for the lanes where the left is not false, a quantifier's body for the
+/// lanes whose list has an element at that position, and so on, so that
+/// each lane sees the nodes its household would see alone, in the same
+/// order. Where `CompiledRun` would give up on a household, the lane is
+/// marked failed (a bit of the error mask the evaluation returns), and the
+/// household goes to the general path.
+///
+/// The rules the decision reads (`CompiledPlan.decisionRoots`) are evaluated
+/// first, for every lane, into columns; the decision of each household then
+/// reads them there (`LaneNodes`). Evaluating a rule the household alone would
+/// not have needed (a category after the one that holds) changes nothing:
+/// evaluation has no effect but its value, and the value of a rule that
+/// failed is only an error when the decision reads it.
+struct BlockRun {
+    static let width = 64
+
+    unowned(unsafe) let plan: CompiledPlan
+    unowned(unsafe) let block: BlockScratch
+    let nodes: UnsafeBufferPointer<CompiledNode>
+    let operands: UnsafeBufferPointer<Int32>
+    let paths: UnsafeBufferPointer<Int32>
+    let constants: UnsafeBufferPointer<SlotValue>
+    let today: CivilDate
+    /// Bit `l` for each lane that holds a household.
+    let lanes: UInt64
+
+    init(plan: CompiledPlan, block: BlockScratch, count: Int, today: CivilDate) {
+        self.plan = plan
+        self.block = block
+        nodes = plan.nodes
+        operands = plan.operands
+        paths = plan.paths
+        constants = plan.constants
+        self.today = today
+        lanes = count >= 64 ? ~0 : (UInt64(1) << UInt64(count)) - 1
+        block.reset()
+    }
+
+    // MARK: - Lanes
+
+    @inline(__always)
+    func fields(_ lane: Int) -> UnsafeMutablePointer<SlotValue> { block.fields[lane] }
+
+    @inline(__always)
+    func item(_ lane: Int, _ list: ListRef, _ position: Int) -> SlotValue {
+        list.isConstant ? plan.constantItems[Int(list.start) + position] : block.items[lane][Int(list.start) + position]
+    }
+
+    /// Field `slot` of the record `value` is, in lane `lane`; unknown when it is not a record.
+    @inline(__always)
+    func field(_ lane: Int, of value: SlotValue, _ slot: Int32) -> SlotValue {
+        guard case .record(let record) = value else { return .unknown }
+        return block.fields[lane][Int(record) + Int(slot)]
+    }
+
+    /// The value at the slots `paths[start..<start+count]` from `value`, in lane `lane`.
+    @inline(__always)
+    func follow(_ lane: Int, _ value: SlotValue, _ start: Int32, _ count: Int32) -> SlotValue {
+        var value = value
+        for step in 0..<Int(count) {
+            guard case .record(let record) = value else { return .unknown }
+            value = block.fields[lane][Int(record) + Int(paths[Int(start) + step])]
+        }
+        return value
+    }
+
+    /// The quantifier variable at `depth`, in every lane.
+    @inline(__always)
+    func variables(_ depth: Int32) -> UnsafeMutablePointer<SlotValue> { block.variables + Int(depth) * Self.width }
+
+    // MARK: - The rules the decision reads
+
+    /// Evaluates every rule the decision reads (`CompiledPlan.decisionRoots`)
+    /// in every lane, into `block.roots`; the lanes where each failed are in `block.rootErrors`.
+    func evaluateRoots() {
+        for (index, node) in plan.decisionRoots.enumerated() {
+            block.rootErrors[index] = evaluate(node, lanes, block.roots + index * Self.width)
+        }
+    }
+
+    // MARK: - Nodes
+
+    /// Evaluates node `index` in the lanes of `mask`, writing each lane's
+    /// value into `out[lane]` (no other lane of `out` is touched); the lanes
+    /// where the evaluation failed.
+    func evaluate(_ index: Int32, _ mask: UInt64, _ out: UnsafeMutablePointer<SlotValue>) -> UInt64 {
+        if mask == 0 { return 0 }
+        var failed: UInt64 = 0
+        switch nodes[Int(index)] {
+        case .constant(let constant):
+            fill(mask, out, constants[Int(constant)])
+        case .today:
+            fill(mask, out, .date(today))
+        case .derived(let derived) where plan.isTruth[Int(index)]:
+            failed = store(truth(index, mask), mask, out)
+        case .derived(let derived):
+            let slot = Int(derived)
+            let column = block.derived + slot * Self.width
+            let needed = mask & ~block.derivedDone[slot]
+            if needed != 0 {
+                block.derivedErrors[slot] |= evaluate(plan.derivedRoots[slot], needed, column)
+                block.derivedDone[slot] |= needed
+            }
+            failed = mask & block.derivedErrors[slot]
+            forEach(mask & ~failed) { out[$0] = column[$0] }
+        case .rootPath(let start, let count):
+            forEach(mask) { out[$0] = follow($0, .record(0), start, count) }
+        case .currentPath, .currentField:
+            // Deciding has no current record (it is for data checks and defaults).
+            fill(mask, out, .unknown)
+        case .variablePath(let depth, let start, let count):
+            if Int(depth) < plan.maxVariables {
+                let variable = variables(depth)
+                forEach(mask) { out[$0] = follow($0, variable[$0], start, count) }
+            } else {
+                fill(mask, out, .unknown)
+            }
+        case .member(let base, let slot):
+            failed = evaluate(base, mask, out)
+            forEach(mask & ~failed) { out[$0] = field($0, of: out[$0], slot) }
+        case .not, .and, .or, .compare, .compareConstant, .memberOf:
+            failed = store(truth(index, mask), mask, out)
+        case .negateNumber(let operand):
+            failed = evaluate(operand, mask, out)
+            forEach(mask & ~failed) { lane in
+                guard case .number(let number) = out[lane] else { return }
+                do { out[lane] = .number(try number.negated()) } catch { failed |= bit(lane) }
+            }
+        case .negateDuration(let operand):
+            failed = evaluate(operand, mask, out)
+            forEach(mask & ~failed) { lane in
+                guard case .duration(let amount) = out[lane] else { return }
+                if amount == Int64.min { failed |= bit(lane) } else { out[lane] = .duration(-amount) }
+            }
+        case .contains(let elementNode, let listNode, let negated):
+            failed = evaluate(elementNode, mask, out)
+            if case .list(let start, let count) = nodes[Int(listNode)] {
+                // A list written in the rule: its elements are compared as they come.
+                var found: UInt64 = 0
+                var unknown: UInt64 = 0
+                forEach(mask & ~failed) { lane in if out[lane].isUnknown { unknown |= bit(lane) } }
+                for position in 0..<Int(count) {
+                    let rest = mask & ~failed
+                    failed |= withColumn { item in
+                        var failedItem = evaluate(operands[Int(start) + position], rest, item)
+                        forEach(rest & ~failedItem) { lane in
+                            if item[lane].isUnknown {
+                                unknown |= bit(lane)
+                            } else if found & bit(lane) == 0 {
+                                do {
+                                    if try block.runs[lane].equal(out[lane], item[lane]) { found |= bit(lane) }
+                                } catch { failedItem |= bit(lane) }
+                            }
+                        }
+                        return failedItem
+                    }
+                }
+                forEach(mask & ~failed) { lane in
+                    out[lane] = unknown & bit(lane) != 0 ? .unknown : .bool((found & bit(lane) != 0) != negated)
+                }
+            } else {
+                let rest = mask & ~failed
+                failed |= withColumn { list in
+                    var failedList = evaluate(listNode, rest, list)
+                    forEach(rest & ~failedList) { lane in
+                        let element = out[lane]
+                        guard !element.isUnknown, case .list(let ref) = list[lane] else {
+                            out[lane] = .unknown
+                            return
+                        }
+                        var found = false
+                        do {
+                            for position in 0..<Int(ref.count) where try block.runs[lane].equal(element, item(lane, ref, position)) {
+                                found = true
+                                break
+                            }
+                            out[lane] = .bool(found != negated)
+                        } catch { failedList |= bit(lane) }
+                    }
+                    return failedList
+                }
+            }
+        case .arithmetic(let op, let left, let right):
+            failed = binary(left, right, mask, out) { _, a, b in
+                guard case .number(let x) = a, case .number(let y) = b else { return .unknown }
+                return (try? Evaluator.arithmetic(op, x, y)).map(SlotValue.number)
+            }
+        case .shiftDate(let dateNode, let amountNode, let unit, let negative):
+            failed = binary(dateNode, amountNode, mask, out) { lane, a, b in
+                guard case .date(let date) = a, case .duration(var amount) = b else { return .unknown }
+                if negative {
+                    guard amount != Int64.min else { return nil }
+                    amount = -amount
+                }
+                return (try? block.runs[lane].shift(date, Duration(amount: amount, unit: unit))).map(SlotValue.date)
+            }
+        case .durationArithmetic(let subtract, let left, let right):
+            failed = binary(left, right, mask, out) { _, a, b in
+                guard case .duration(let x) = a, case .duration(let y) = b else { return .unknown }
+                let (result, overflow) = subtract ? x.subtractingReportingOverflow(y) : x.addingReportingOverflow(y)
+                return overflow ? nil : .duration(result)
+            }
+        case .scaleDuration(let durationNode, let factorNode):
+            failed = binary(durationNode, factorNode, mask, out) { _, a, b in
+                guard case .duration(let amount) = a, case .number(let factor) = b else { return .unknown }
+                guard let product = try? Rational(amount).multiplying(by: factor).rounded(places: 0, mode: .down),
+                      let whole = product.integerValue else { return nil }
+                return .duration(whole)
+            }
+        case .conditional(let condition, let thenNode, let elseNode):
+            failed = evaluate(condition, mask, out)
+            var whenTrue: UInt64 = 0, whenFalse: UInt64 = 0
+            forEach(mask & ~failed) { lane in
+                switch out[lane] {
+                case .bool(true): whenTrue |= bit(lane)
+                case .bool(false): whenFalse |= bit(lane)
+                default: break
+                }
+            }
+            failed |= evaluate(thenNode, whenTrue, out)
+            failed |= evaluate(elseNode, whenFalse, out)
+        case .otherwise where plan.isTruth[Int(index)]:
+            failed = store(truth(index, mask), mask, out)
+        case .otherwise(let primary, let fallback):
+            failed = evaluate(primary, mask, out)
+            var unknown: UInt64 = 0
+            forEach(mask & ~failed) { lane in if out[lane].isUnknown { unknown |= bit(lane) } }
+            failed |= evaluate(fallback, unknown, out)
+        case .call(let builtin, let start, let count):
+            failed = call(builtin, start, Int(count), mask, out)
+        case .quantifier(.any, _, _, _, _, _), .quantifier(.all, _, _, _, _, _):
+            failed = store(truth(index, mask), mask, out)
+        case .quantifier(let kind, let depth, let list, let filter, let body, let durationZero):
+            failed = quantify(kind, depth: depth, list, filter, body, zero: durationZero ? .duration(0) : .number(.zero), mask, out).failed
+        case .list:
+            // A list made while deciding would need storage of its own.
+            failed = mask
+        case .rootField(let slot):
+            forEach(mask) { out[$0] = block.fields[$0][Int(slot)] }
+        case .variableField(let depth, let slot):
+            if Int(depth) < plan.maxVariables {
+                let variable = variables(depth)
+                forEach(mask) { out[$0] = field($0, of: variable[$0], slot) }
+            } else {
+                fill(mask, out, .unknown)
+            }
+        }
+        return failed
+    }
+
+    // MARK: - Truth values
+
+    /// A truth value in each lane of a mask, as three masks: the lanes where
+    /// it is true, false, or failed (the others: unknown).
+    struct Truth {
+        var yes: UInt64 = 0
+        var no: UInt64 = 0
+        var failed: UInt64 = 0
+    }
+
+    /// Writes each lane's truth value into `out` (not the failed ones); the failed lanes.
+    @inline(__always)
+    private func store(_ truth: Truth, _ mask: UInt64, _ out: UnsafeMutablePointer<SlotValue>) -> UInt64 {
+        forEach(mask & ~truth.failed) { lane in
+            out[lane] = truth.yes & bit(lane) != 0 ? .bool(true) : truth.no & bit(lane) != 0 ? .bool(false) : .unknown
+        }
+        return truth.failed
+    }
+
+    /// Node `index` in the lanes of `mask`, as a truth value: `and`, `or`,
+    /// `not`, `otherwise` and the `let`s of truth values are worked out on
+    /// the masks, all 64 lanes at once. A lane whose value is neither a truth
+    /// value nor unknown (which a checked policy never gives) fails: the
+    /// general path decides that household.
+    func truth(_ index: Int32, _ mask: UInt64) -> Truth {
+        if mask == 0 { return Truth() }
+        switch nodes[Int(index)] {
+        case .and(let left, let right):
+            let a = truth(left, mask)
+            let b = truth(right, mask & ~a.no & ~a.failed)
+            return Truth(yes: a.yes & b.yes, no: a.no | b.no, failed: a.failed | b.failed)
+        case .or(let left, let right):
+            let a = truth(left, mask)
+            let b = truth(right, mask & ~a.yes & ~a.failed)
+            return Truth(yes: a.yes | b.yes, no: a.no & b.no, failed: a.failed | b.failed)
+        case .not(let operand):
+            let a = truth(operand, mask)
+            return Truth(yes: a.no, no: a.yes, failed: a.failed)
+        case .otherwise(let primary, let fallback) where plan.isTruth[Int(index)]:
+            let a = truth(primary, mask)
+            let b = truth(fallback, mask & ~(a.yes | a.no | a.failed))
+            return Truth(yes: a.yes | b.yes, no: a.no | b.no, failed: a.failed | b.failed)
+        case .constant(let constant):
+            switch constants[Int(constant)] {
+            case .bool(true): return Truth(yes: mask)
+            case .bool(false): return Truth(no: mask)
+            case .unknown: return Truth()
+            default: return Truth(failed: mask)
+            }
+        case .derived(let derived) where plan.isTruth[Int(index)]:
+            let slot = Int(derived)
+            let needed = mask & ~block.derivedDone[slot]
+            if needed != 0 {
+                let computed = truth(plan.derivedRoots[slot], needed)
+                block.derivedYes[slot] |= computed.yes
+                block.derivedNo[slot] |= computed.no
+                block.derivedErrors[slot] |= computed.failed
+                block.derivedDone[slot] |= needed
+            }
+            return Truth(yes: block.derivedYes[slot] & mask, no: block.derivedNo[slot] & mask, failed: block.derivedErrors[slot] & mask)
+        case .compareConstant(let op, let left, let constant):
+            let b = constants[Int(constant)]
+            return withColumn { a in
+                var result = Truth(failed: evaluate(left, mask, a))
+                forEach(mask & ~result.failed) { lane in
+                    if a[lane].isUnknown { return }
+                    if let holds = Self.compare(op, a[lane], b) {
+                        if holds { result.yes |= bit(lane) } else { result.no |= bit(lane) }
+                    } else if let holds = try? block.runs[lane].compare(op, a[lane], b) {
+                        if holds { result.yes |= bit(lane) } else { result.no |= bit(lane) }
+                    } else {
+                        result.failed |= bit(lane)
+                    }
+                }
+                return result
+            }
+        case .memberOf(let elementNode, let members, let negated):
+            return withColumn { element in
+                var result = Truth(failed: evaluate(elementNode, mask, element))
+                forEach(mask & ~result.failed) { lane in
+                    let holds: Bool
+                    switch element[lane] {
+                    case .unknown: return
+                    case .enumeration(let member): holds = (member >= 0 && member < 64 && members & (1 << UInt64(member)) != 0) != negated
+                    default: holds = negated
+                    }
+                    if holds { result.yes |= bit(lane) } else { result.no |= bit(lane) }
+                }
+                return result
+            }
+        case .quantifier(let kind, let depth, let list, let filter, let body, _) where kind == .any || kind == .all:
+            return withColumn { unused in quantify(kind, depth: depth, list, filter, body, zero: .unknown, mask, unused) }
+        default:
+            // `compare` and the nodes whose value is not always a truth value.
+            return withColumn { column in
+                var result = Truth(failed: isComparison(index) ? compare(index, mask, column) : evaluate(index, mask, column))
+                forEach(mask & ~result.failed) { lane in
+                    switch column[lane] {
+                    case .bool(true): result.yes |= bit(lane)
+                    case .bool(false): result.no |= bit(lane)
+                    case .unknown: break
+                    default: result.failed |= bit(lane)
+                    }
+                }
+                return result
+            }
+        }
+    }
+
+    private func isComparison(_ index: Int32) -> Bool {
+        if case .compare = nodes[Int(index)] { return true }
+        return false
+    }
+
+    /// A comparison of two operands, in each lane of `mask`.
+    private func compare(_ index: Int32, _ mask: UInt64, _ out: UnsafeMutablePointer<SlotValue>) -> UInt64 {
+        guard case .compare(let op, let left, let right) = nodes[Int(index)] else { return mask }
+        return binary(left, right, mask, out) { lane, a, b in
+            if a.isUnknown || b.isUnknown { return .unknown }
+            if let holds = Self.compare(op, a, b) { return .bool(holds) }
+            return (try? block.runs[lane].compare(op, a, b)).map(SlotValue.bool)
+        }
+    }
+
+    /// A node of two operands: the left one evaluated in the lanes of
+    /// `mask`, the right one in those where the left did not fail and
+    /// `needsRight` holds for its value (the others keep the left's value);
+    /// `combine` gives each of those lanes its value from both, or nil where it fails.
+    @inline(__always)
+    private func binary(_ left: Int32, _ right: Int32, _ mask: UInt64, _ out: UnsafeMutablePointer<SlotValue>,
+                        needsRight: (SlotValue) -> Bool = { _ in true },
+                        _ combine: (Int, SlotValue, SlotValue) -> SlotValue?) -> UInt64 {
+        var failed = evaluate(left, mask, out)
+        var rest: UInt64 = 0
+        forEach(mask & ~failed) { lane in if needsRight(out[lane]) { rest |= bit(lane) } }
+        failed |= withColumn { b in
+            var failedRight = evaluate(right, rest, b)
+            forEach(rest & ~failedRight) { lane in
+                if let value = combine(lane, out[lane], b[lane]) { out[lane] = value } else { failedRight |= bit(lane) }
+            }
+            return failedRight
+        }
+        return failed
+    }
+
+    // MARK: - Built-in functions
+
+    /// `CompiledRun.call` in each lane, its arguments evaluated first in all of them.
+    private func call(_ builtin: Builtin, _ start: Int32, _ count: Int, _ mask: UInt64, _ out: UnsafeMutablePointer<SlotValue>) -> UInt64 {
+        guard count > 0 else { return mask }
+        let arguments = block.take(count)
+        defer { block.give(count) }
+        var failed: UInt64 = 0
+        for position in 0..<count {
+            failed |= evaluate(operands[Int(start) + position], mask & ~failed, arguments + position * Self.width)
+        }
+        forEach(mask & ~failed) { lane in
+            do {
+                out[lane] = try block.runs[lane].apply(builtin, count) { position throws(GiveUp) in arguments[position * Self.width + lane] }
+            } catch { failed |= bit(lane) }
+        }
+        return failed
+    }
+
+    // MARK: - Quantifiers
+
+    /// `CompiledRun.quantify` in each lane: the lanes go through their lists
+    /// together, position by position, each lane leaving when its list ends
+    /// or its answer is found. `any` and `all` give their answer as the
+    /// truth value returned; the others write theirs into `out`. The lanes
+    /// that failed are in the returned `failed`, whatever the kind.
+    private func quantify(_ kind: QuantifierKind, depth: Int32, _ listNode: Int32, _ filter: Int32, _ body: Int32, zero: SlotValue,
+                          _ mask: UInt64, _ out: UnsafeMutablePointer<SlotValue>) -> Truth {
+        // Each lane's list, and its count and sum or extreme so far, in columns of their own.
+        let state = block.take(2)
+        defer { block.give(2) }
+        let lists = state, totals = state + Self.width
+        var answer = Truth(failed: evaluate(listNode, mask, lists))
+        let isTruth = kind == .any || kind == .all
+        guard Int(depth) < plan.maxVariables else {
+            if !isTruth { fill(mask & ~answer.failed, out, .unknown) }
+            return answer
+        }
+        var going: UInt64 = 0
+        var longest = 0
+        forEach(mask & ~answer.failed) { lane in
+            guard case .list(let ref) = lists[lane] else {
+                if !isTruth { out[lane] = .unknown }
+                return
+            }
+            totals[lane] = kind == .count ? .duration(0) : zero
+            longest = max(longest, Int(ref.count))
+            going |= bit(lane)
+        }
+        var unknown: UInt64 = 0
+        var hasExtreme: UInt64 = 0
+        let variable = variables(depth)
+        var position = 0
+        while position < longest, going != 0 {
+            defer { position += 1 }
+            var now: UInt64 = 0
+            forEach(going) { lane in
+                guard case .list(let ref) = lists[lane], position < Int(ref.count) else { return }
+                variable[lane] = item(lane, ref, position)
+                now |= bit(lane)
+            }
+            if now == 0 { break }
+            // Lanes whose element is selected (not false), and those where that is unknown.
+            var selected = now
+            var selectedUnknown: UInt64 = 0
+            if filter >= 0 {
+                let chosen = truth(filter, now)
+                answer.failed |= chosen.failed
+                going &= ~chosen.failed
+                selected = now & ~chosen.no & ~chosen.failed
+                selectedUnknown = selected & ~chosen.yes
+            }
+            switch kind {
+            case .any, .all, .count:
+                // What each selected lane's element makes of the answer: true, false or unknown.
+                var holds = Truth()
+                if body >= 0 {
+                    let result = truth(body, selected)
+                    answer.failed |= result.failed
+                    going &= ~result.failed
+                    let counted = selected & ~result.failed
+                    if kind != .all {
+                        holds.no = result.no
+                        holds.yes = result.yes & ~selectedUnknown
+                    } else {
+                        holds.yes = result.yes
+                        holds.no = result.no & ~selectedUnknown
+                    }
+                    unknown |= counted & ~holds.yes & ~holds.no
+                } else {
+                    holds.yes = selected & ~selectedUnknown
+                    unknown |= selected & selectedUnknown
+                }
+                switch kind {
+                case .any:
+                    answer.yes |= holds.yes & going
+                    going &= ~holds.yes
+                case .all:
+                    answer.no |= holds.no & going
+                    going &= ~holds.no
+                default:
+                    forEach(holds.yes) { lane in
+                        if case .duration(let counted) = totals[lane] { totals[lane] = .duration(counted + 1) }
+                    }
+                }
+            case .sum, .min, .max:
+                unknown |= selected & selectedUnknown
+                guard body >= 0, selected != 0 else { continue }
+                let failedBody = withColumn { amount in
+                    var failedHere = evaluate(body, selected, amount)
+                    forEach(selected & ~failedHere) { lane in
+                        let value = amount[lane]
+                        if value.isUnknown {
+                            unknown |= bit(lane)
+                            return
+                        }
+                        if kind == .sum {
+                            switch (totals[lane], value) {
+                            case (.number(let x), .number(let y)):
+                                guard let sum = try? x.adding(y) else {
+                                    failedHere |= bit(lane)
+                                    return
+                                }
+                                totals[lane] = .number(sum)
+                            case (.duration(let x), .duration(let y)):
+                                let (sum, overflow) = x.addingReportingOverflow(y)
+                                if overflow { failedHere |= bit(lane) } else { totals[lane] = .duration(sum) }
+                            default: totals[lane] = value
+                            }
+                        } else if hasExtreme & bit(lane) != 0 {
+                            do {
+                                if try block.runs[lane].compare(kind == .min ? .less : .greater, value, totals[lane]) { totals[lane] = value }
+                            } catch { failedHere |= bit(lane) }
+                        } else {
+                            totals[lane] = value
+                            hasExtreme |= bit(lane)
+                        }
+                    }
+                    return failedHere
+                }
+                answer.failed |= failedBody
+                going &= ~failedBody
+            }
+        }
+        // The lanes that went through their whole list.
+        let finished = going & ~unknown
+        switch kind {
+        case .any: answer.no |= finished
+        case .all: answer.yes |= finished
+        default:
+            fill(going & unknown, out, .unknown)
+            forEach(finished) { lane in
+                switch kind {
+                case .count:
+                    if case .duration(let counted) = totals[lane] { out[lane] = .number(Rational(counted)) }
+                case .sum: out[lane] = totals[lane]
+                default: out[lane] = hasExtreme & bit(lane) != 0 ? totals[lane] : .unknown
+                }
+            }
+        }
+        return answer
+    }
+
+    // MARK: - Helpers
+
+    /// `CompiledRun.compare` for known values of the kinds that need no
+    /// text (numbers, dates, durations, members, truth values); nil for the others.
+    @inline(__always)
+    static func compare(_ op: ComparisonOperator, _ a: SlotValue, _ b: SlotValue) -> Bool? {
+        switch (a, b) {
+        case (.number(let x), .number(let y)): return op.orders(x, y)
+        case (.date(let x), .date(let y)): return op.orders(x, y)
+        case (.duration(let x), .duration(let y)): return op.orders(x, y)
+        case (.enumeration(let x), .enumeration(let y)):
+            return op == .equal ? x == y : op == .notEqual ? x != y : false
+        case (.bool(let x), .bool(let y)):
+            return op == .equal ? x == y : op == .notEqual ? x != y : false
+        default: return nil
+        }
+    }
+
+    @inline(__always)
+    func bit(_ lane: Int) -> UInt64 { UInt64(1) << UInt64(lane) }
+
+    /// Calls `body` for each lane of `mask`, in order.
+    @inline(__always)
+    func forEach(_ mask: UInt64, _ body: (Int) -> Void) {
+        var rest = mask
+        while rest != 0 {
+            body(rest.trailingZeroBitCount)
+            rest &= rest &- 1
+        }
+    }
+
+    @inline(__always)
+    func fill(_ mask: UInt64, _ out: UnsafeMutablePointer<SlotValue>, _ value: SlotValue) {
+        forEach(mask) { out[$0] = value }
+    }
+
+    /// A column of scratch memory for the time of `body`.
+    @inline(__always)
+    func withColumn<Result>(_ body: (UnsafeMutablePointer<SlotValue>) -> Result) -> Result {
+        let column = block.take(1)
+        defer { block.give(1) }
+        return body(column)
+    }
+}
+
+/// What the decision of one lane reads: the rules evaluated for the block
+/// (`BlockRun.evaluateRoots`), and any other node evaluated for this
+/// household alone (`CompiledRun.value`).
+struct LaneNodes: DecisionNodes {
+    unowned(unsafe) let block: BlockScratch
+    let rootOf: UnsafeBufferPointer<Int32>
+    let lane: Int
+    /// The lane's run, where it is (a run is too large to copy for every node).
+    let run: UnsafePointer<CompiledRun>
+
+    @inline(__always)
+    func node(_ index: Int32) throws(GiveUp) -> SlotValue {
+        let root = Int(rootOf[Int(index)])
+        guard root >= 0 else { return try run.pointee.value(index) }
+        if block.rootErrors[root] & (UInt64(1) << UInt64(lane)) != 0 { throw GiveUp() }
+        return block.roots[root * BlockRun.width + lane]
+    }
+}
+
+/// The working memory of `BlockRun` on one thread: the lanes' households,
+/// columns for the `let`s, the quantifiers' variables and the decision's
+/// rules, and a stack of columns for what nodes compute on the way.
+/// Allocated once and reused block after block.
+final class BlockScratch: @unchecked Sendable {
+    /// Each lane's household: its fields, the elements of its lists, its
+    /// line (texts point into it), and a `CompiledRun` over them.
+    let fields: UnsafeMutablePointer<UnsafeMutablePointer<SlotValue>>
+    let items: UnsafeMutablePointer<UnsafePointer<SlotValue>>
+    let runs: UnsafeMutablePointer<CompiledRun>
+    let derived: UnsafeMutablePointer<SlotValue>
+    let derivedDone: UnsafeMutablePointer<UInt64>
+    let derivedErrors: UnsafeMutablePointer<UInt64>
+    /// A `let` of truth values (`CompiledPlan.isTruth`) is kept as the lanes where it is true and false.
+    let derivedYes: UnsafeMutablePointer<UInt64>
+    let derivedNo: UnsafeMutablePointer<UInt64>
+    let derivedCount: Int
+    let variables: UnsafeMutablePointer<SlotValue>
+    let roots: UnsafeMutablePointer<SlotValue>
+    let rootErrors: UnsafeMutablePointer<UInt64>
+    /// Columns taken and given back in turn (`take`, `give`). A node holds
+    /// at most three (a quantifier) or one for each argument (a call) while
+    /// the nodes below it take theirs, and no node is below itself, so the
+    /// plan's nodes and operands bound what is ever held at once.
+    private let stack: UnsafeMutablePointer<SlotValue>
+    /// Where a household without fields or list elements points (never read there).
+    private let nothing: UnsafeMutablePointer<SlotValue>
+    private let stackColumns: Int
+    private var top = 0
+
+    init(_ plan: CompiledPlan) {
+        let width = BlockRun.width
+        fields = .allocate(capacity: width)
+        items = .allocate(capacity: width)
+        runs = .allocate(capacity: width)
+        derivedCount = plan.derivedRoots.count
+        derived = .allocate(capacity: max(1, derivedCount) * width)
+        derived.initialize(repeating: .unknown, count: max(1, derivedCount) * width)
+        derivedDone = .allocate(capacity: max(1, derivedCount))
+        derivedDone.initialize(repeating: 0, count: max(1, derivedCount))
+        derivedErrors = .allocate(capacity: max(1, derivedCount))
+        derivedErrors.initialize(repeating: 0, count: max(1, derivedCount))
+        derivedYes = .allocate(capacity: max(1, derivedCount))
+        derivedYes.initialize(repeating: 0, count: max(1, derivedCount))
+        derivedNo = .allocate(capacity: max(1, derivedCount))
+        derivedNo.initialize(repeating: 0, count: max(1, derivedCount))
+        variables = .allocate(capacity: plan.maxVariables * width)
+        variables.initialize(repeating: .unknown, count: plan.maxVariables * width)
+        let rootCount = max(1, plan.decisionRoots.count)
+        roots = .allocate(capacity: rootCount * width)
+        roots.initialize(repeating: .unknown, count: rootCount * width)
+        rootErrors = .allocate(capacity: rootCount)
+        rootErrors.initialize(repeating: 0, count: rootCount)
+        stackColumns = 3 * plan.nodes.count + plan.operands.count + 8
+        // Only the columns used are touched: the rest costs no memory.
+        stack = .allocate(capacity: stackColumns * width)
+        nothing = .allocate(capacity: 1)
+        nothing.initialize(to: .unknown)
+    }
+
+    deinit {
+        fields.deallocate()
+        items.deallocate()
+        runs.deallocate()
+        derived.deallocate()
+        derivedDone.deallocate()
+        derivedErrors.deallocate()
+        derivedYes.deallocate()
+        derivedNo.deallocate()
+        variables.deallocate()
+        roots.deallocate()
+        rootErrors.deallocate()
+        stack.deallocate()
+        nothing.deallocate()
+        for slots in laneSlots { slots.free() }
+    }
+
+    /// Each lane's household as `CompiledLane.evaluate(_:_:into:general:_:)`
+    /// reads it: its slots, and its record's index in the block, line
+    /// number and id.
+    private var laneSlots: [HouseholdSlots] = []
+    var entries = [(index: Int, line: Int, id: UnsafeBufferPointer<UInt8>?)](repeating: (0, 0, nil), count: BlockRun.width)
+
+    /// The slots for lane `lane`'s household, emptied; give them back with `keep`.
+    func slots(_ lane: Int) -> HouseholdSlots {
+        while laneSlots.count <= lane { laneSlots.append(HouseholdSlots()) }
+        return laneSlots[lane]
+    }
+
+    /// Keeps lane `lane`'s slots (their buffers may have grown).
+    func keep(_ slots: HouseholdSlots, _ lane: Int) { laneSlots[lane] = slots }
+
+    /// Puts a household in lane `lane`: `run` is over its fields, list elements and line.
+    @inline(__always)
+    func setLane(_ lane: Int, _ run: CompiledRun) {
+        fields[lane] = run.fields.baseAddress ?? nothing
+        items[lane] = UnsafePointer(run.items.baseAddress ?? UnsafePointer(nothing))
+        (runs + lane).initialize(to: run)
+    }
+
+    /// Forgets the last block's `let`s.
+    func reset() {
+        derivedDone.update(repeating: 0, count: max(1, derivedCount))
+        derivedErrors.update(repeating: 0, count: max(1, derivedCount))
+        derivedYes.update(repeating: 0, count: max(1, derivedCount))
+        derivedNo.update(repeating: 0, count: max(1, derivedCount))
+        top = 0
+    }
+
+    /// `count` columns from the stack. Their values are plain bits, so the
+    /// memory needs no initialising: every lane is written before it is read.
+    @inline(__always)
+    func take(_ count: Int) -> UnsafeMutablePointer<SlotValue> {
+        precondition(top + count <= stackColumns, "the block's column stack is too small")
+        defer { top += count }
+        return stack + top * BlockRun.width
+    }
+
+    @inline(__always)
+    func give(_ count: Int) { top -= count }
+}
