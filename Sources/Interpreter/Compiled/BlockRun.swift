@@ -15,7 +15,7 @@
 ///
 /// The rules the decision reads (`CompiledPlan.decisionRoots`) are evaluated
 /// first, for every lane, into columns; the decision of each household then
-/// reads them there (`LaneNodes`). Evaluating a rule the household alone would
+/// reads them there (`LaneRoots`). Evaluating a rule the household alone would
 /// not have needed (a category after the one that holds) changes nothing:
 /// evaluation has no effect but its value, and the value of a rule that
 /// failed is only an error when the decision reads it.
@@ -82,7 +82,12 @@ struct BlockRun {
     /// in every lane, into `block.roots`; the lanes where each failed are in `block.rootErrors`.
     func evaluateRoots() {
         for (index, node) in plan.decisionRoots.enumerated() {
-            block.rootErrors[index] = evaluate(node, lanes, block.roots + index * Self.width)
+            if block.rootIsTruth[index] {
+                let answer = truth(node, lanes)
+                (block.rootYes[index], block.rootNo[index], block.rootErrors[index]) = (answer.yes, answer.no, answer.failed)
+            } else {
+                block.rootErrors[index] = evaluate(node, lanes, block.roots + index * Self.width)
+            }
         }
     }
 
@@ -609,21 +614,25 @@ struct BlockRun {
     }
 }
 
-/// What the decision of one lane reads: the rules evaluated for the block
-/// (`BlockRun.evaluateRoots`), and any other node evaluated for this
-/// household alone (`CompiledRun.value`).
-struct LaneNodes: DecisionNodes {
+/// The rules the decision reads, evaluated for a block of households
+/// (`BlockRun.evaluateRoots`), as one lane's household reads them
+/// (`CompiledRun.node`): a truth value from the masks, another value
+/// from its column.
+struct LaneRoots {
     unowned(unsafe) let block: BlockScratch
     let rootOf: UnsafeBufferPointer<Int32>
     let lane: Int
-    /// The lane's run, where it is (a run is too large to copy for every node).
-    let run: UnsafePointer<CompiledRun>
 
+    /// Rule `index`'s value in this lane; nil when it is not one the block evaluated.
     @inline(__always)
-    func node(_ index: Int32) throws(GiveUp) -> SlotValue {
+    func value(_ index: Int32) throws(GiveUp) -> SlotValue? {
         let root = Int(rootOf[Int(index)])
-        guard root >= 0 else { return try run.pointee.value(index) }
-        if block.rootErrors[root] & (UInt64(1) << UInt64(lane)) != 0 { throw GiveUp() }
+        guard root >= 0 else { return nil }
+        let bit = UInt64(1) << UInt64(lane)
+        if block.rootErrors[root] & bit != 0 { throw GiveUp() }
+        if block.rootIsTruth[root] {
+            return block.rootYes[root] & bit != 0 ? .bool(true) : block.rootNo[root] & bit != 0 ? .bool(false) : .unknown
+        }
         return block.roots[root * BlockRun.width + lane]
     }
 }
@@ -648,6 +657,10 @@ final class BlockScratch: @unchecked Sendable {
     let variables: UnsafeMutablePointer<SlotValue>
     let roots: UnsafeMutablePointer<SlotValue>
     let rootErrors: UnsafeMutablePointer<UInt64>
+    /// A rule of truth values is kept as the lanes where it is true and false, not in a column.
+    let rootIsTruth: UnsafeMutablePointer<Bool>
+    let rootYes: UnsafeMutablePointer<UInt64>
+    let rootNo: UnsafeMutablePointer<UInt64>
     /// Columns taken and given back in turn (`take`, `give`). A node holds
     /// at most three (a quantifier) or one for each argument (a call) while
     /// the nodes below it take theirs, and no node is below itself, so the
@@ -681,6 +694,13 @@ final class BlockScratch: @unchecked Sendable {
         roots.initialize(repeating: .unknown, count: rootCount * width)
         rootErrors = .allocate(capacity: rootCount)
         rootErrors.initialize(repeating: 0, count: rootCount)
+        rootIsTruth = .allocate(capacity: rootCount)
+        rootIsTruth.initialize(repeating: false, count: rootCount)
+        for (index, node) in plan.decisionRoots.enumerated() { rootIsTruth[index] = plan.isTruth[Int(node)] }
+        rootYes = .allocate(capacity: rootCount)
+        rootYes.initialize(repeating: 0, count: rootCount)
+        rootNo = .allocate(capacity: rootCount)
+        rootNo.initialize(repeating: 0, count: rootCount)
         stackColumns = 3 * plan.nodes.count + plan.operands.count + 8
         // Only the columns used are touched: the rest costs no memory.
         stack = .allocate(capacity: stackColumns * width)
@@ -700,6 +720,9 @@ final class BlockScratch: @unchecked Sendable {
         variables.deallocate()
         roots.deallocate()
         rootErrors.deallocate()
+        rootIsTruth.deallocate()
+        rootYes.deallocate()
+        rootNo.deallocate()
         stack.deallocate()
         nothing.deallocate()
         for slots in laneSlots { slots.free() }

@@ -306,12 +306,10 @@ final class CompiledLane: Sendable {
         let block = scratch.block
         if count > 1 { BlockRun(plan: plan, block: block, count: count, today: asOf).evaluateRoots() }
         for lane in 0..<count {
-            let run = UnsafePointer(block.runs + lane)
+            let run = count > 1 ? block.runs[lane].reading(LaneRoots(block: block, rootOf: plan.rootOf, lane: lane)) : block.runs[lane]
             scratch.forgetDerived()
             scratch.current = -1
-            let outcome = count > 1 ? try? run.pointee.decide(reading: LaneNodes(block: block, rootOf: plan.rootOf, lane: lane, run: run))
-                : try? run.pointee.decide()
-            each(lane, outcome)
+            each(lane, try? run.decide())
         }
     }
 }

@@ -126,23 +126,18 @@ extension CompiledRun {
         }
     }
 
-    /// The decision, alerts and procedure steps of the household.
+    /// The decision, alerts and procedure steps of the household (the
+    /// values of its rules read through `node`).
     func decide() throws(GiveUp) -> CompiledOutcome {
-        try decide(reading: self)
-    }
-
-    /// `decide()`, reading the values of the rules from `rules` (this run,
-    /// or a block's columns: `LaneNodes`).
-    func decide<Nodes: DecisionNodes>(reading rules: Nodes) throws(GiveUp) -> CompiledOutcome {
         var outcome = CompiledOutcome()
         var monitored = SlotValue.bool(false)
-        if plan.monitored >= 0 { monitored = try rules.node(plan.monitored) }
+        if plan.monitored >= 0 { monitored = try node(plan.monitored) }
 
         var matched = -1
         var categoryUnknown = false
         if case .bool(false) = monitored {
-            for (index, node) in plan.categories.enumerated() {
-                let result = try rules.node(node)
+            for (index, condition) in plan.categories.enumerated() {
+                let result = try node(condition)
                 if case .bool(true) = result {
                     matched = index
                     break
@@ -154,8 +149,8 @@ extension CompiledRun {
 
         var applied: UInt64 = 0
         var exclusionUnknown = false
-        for (index, node) in plan.exclusions.enumerated() {
-            switch try rules.node(node) {
+        for (index, condition) in plan.exclusions.enumerated() {
+            switch try node(condition) {
             case .bool(true): applied |= 1 << UInt64(index)
             case .unknown: exclusionUnknown = true
             default: break
@@ -164,12 +159,12 @@ extension CompiledRun {
         outcome.exclusions = applied
 
         var exception = SlotValue.bool(false)
-        if plan.exception >= 0 { exception = try rules.node(plan.exception) }
+        if plan.exception >= 0 { exception = try node(plan.exception) }
 
         var blockers: UInt64 = 0
         var undecided: UInt64 = 0
         for (index, condition) in plan.elimination.enumerated() {
-            let result = try rules.node(condition.node)
+            let result = try node(condition.node)
             switch (condition.isRequire, result) {
             case (true, .bool(false)), (false, .bool(true)): blockers |= 1 << UInt64(index)
             case (_, .unknown): undecided |= 1 << UInt64(index)
@@ -184,12 +179,12 @@ extension CompiledRun {
         case .unknown:
             throw GiveUp()
         case .bool(true):
-            let category = try monitoredCategory(rules)
+            let category = try monitoredCategory()
             if applied != 0, !excepted {
                 if exception.isUnknown { throw GiveUp() }
                 outcome.decision = .remove
                 outcome.blockedBy = notHolding
-                return try schedules(outcome, rules)
+                return try schedules(outcome)
             }
             if exclusionUnknown, !excepted { throw GiveUp() }
             outcome.exception = excepted && applied != 0
@@ -209,7 +204,7 @@ extension CompiledRun {
             if categoryUnknown { throw GiveUp() }
             guard matched >= 0 else {
                 outcome.decision = .notEligible
-                return try schedules(outcome, rules)
+                return try schedules(outcome)
             }
             if applied != 0 {
                 if excepted {
@@ -228,20 +223,20 @@ extension CompiledRun {
                 outcome.category = matched
             }
         }
-        return try schedules(outcome, rules)
+        return try schedules(outcome)
     }
 
-    private func monitoredCategory<Nodes: DecisionNodes>(_ rules: Nodes) throws(GiveUp) -> Int {
-        guard plan.monitoredCategory >= 0, case .enumeration(let member) = try rules.node(plan.monitoredCategory),
+    private func monitoredCategory() throws(GiveUp) -> Int {
+        guard plan.monitoredCategory >= 0, case .enumeration(let member) = try node(plan.monitoredCategory),
               member >= 0, member < plan.categoryOfMember.count else { return -1 }
         return Int(plan.categoryOfMember[member])
     }
 
     /// The outcome with its alerts and procedure steps.
-    private func schedules<Nodes: DecisionNodes>(_ decided: CompiledOutcome, _ rules: Nodes) throws(GiveUp) -> CompiledOutcome {
+    private func schedules(_ decided: CompiledOutcome) throws(GiveUp) -> CompiledOutcome {
         var outcome = decided
-        outcome.alerts = try alerts(rules)
-        try procedure(&outcome, rules)
+        outcome.alerts = try alerts()
+        try procedure(&outcome)
         return outcome
     }
 
@@ -266,15 +261,16 @@ extension CompiledRun {
         return found
     }
 
-    private func alerts<Nodes: DecisionNodes>(_ rules: Nodes) throws(GiveUp) -> UInt64 {
+    private func alerts() throws(GiveUp) -> UInt64 {
         var fired: UInt64 = 0
         let asOf = today
         let group = plan.kindTriggers
         let triggered = group.map(kindTriggered) ?? 0
+        let grouped = group?.alerts ?? 0
         for (index, alert) in plan.alerts.enumerated() {
             if let months = alert.months, !Evaluator.month(today.month, isIn: months) { continue }
             var eventDate: CivilDate?
-            if let group, group.alerts & (1 << UInt64(index)) != 0 {
+            if grouped & (1 << UInt64(index)) != 0 {
                 guard triggered & (1 << UInt64(index)) != 0 else { continue }
                 eventDate = scratch.triggerDates[index]
             } else if alert.triggerList >= 0 {
@@ -296,12 +292,12 @@ extension CompiledRun {
                 guard eventDate != nil else { continue }
             }
             if alert.condition >= 0 {
-                guard case .bool(true) = try rules.node(alert.condition) else { continue }
+                guard case .bool(true) = try node(alert.condition) else { continue }
             }
             for number in alert.schedules {
                 let schedule = plan.schedules[number]
                 if schedule.guardNode >= 0 {
-                    guard case .bool(true) = try rules.node(schedule.guardNode) else { continue }
+                    guard case .bool(true) = try node(schedule.guardNode) else { continue }
                 }
                 scratch.alertDue[index] = try dueDate(number, anchor: eventDate ?? asOf)
                 scratch.alertEvent[index] = eventDate
@@ -313,19 +309,19 @@ extension CompiledRun {
         return fired
     }
 
-    private func procedure<Nodes: DecisionNodes>(_ outcome: inout CompiledOutcome, _ rules: Nodes) throws(GiveUp) {
+    private func procedure(_ outcome: inout CompiledOutcome) throws(GiveUp) {
         let asOf = today
         for procedure in plan.procedures where procedure.isFor(outcome.decision) {
             var start = asOf
-            if procedure.start >= 0, case .date(let date) = try rules.node(procedure.start) { start = date }
+            if procedure.start >= 0, case .date(let date) = try node(procedure.start) { start = date }
             var deadline: CivilDate?
             if let duration = procedure.deadline { deadline = try shift(start, duration) }
-            if procedure.greenChannel >= 0, case .bool(true) = try rules.node(procedure.greenChannel) { outcome.greenChannel = true }
+            if procedure.greenChannel >= 0, case .bool(true) = try node(procedure.greenChannel) { outcome.greenChannel = true }
             var latestEnd = start
             for index in procedure.steps {
                 let step = plan.steps[index]
                 var skipped = false
-                if step.skipWhen >= 0, case .bool(true) = try rules.node(step.skipWhen) { skipped = true }
+                if step.skipWhen >= 0, case .bool(true) = try node(step.skipWhen) { skipped = true }
                 let begin = step.alongside.map { scratch.stepBegin[procedure.steps.lowerBound + $0] } ?? latestEnd
                 scratch.stepBegin[index] = begin
                 if skipped { continue }
@@ -341,12 +337,3 @@ extension CompiledRun {
     }
 }
 
-/// Where a decision reads the values of the rules' nodes.
-protocol DecisionNodes {
-    func node(_ index: Int32) throws(GiveUp) -> SlotValue
-}
-
-extension CompiledRun: DecisionNodes {
-    @inline(__always)
-    func node(_ index: Int32) throws(GiveUp) -> SlotValue { try value(index) }
-}
