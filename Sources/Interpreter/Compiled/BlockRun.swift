@@ -590,9 +590,14 @@ struct BlockRun {
     @inline(__always)
     func bit(_ lane: Int) -> UInt64 { UInt64(1) << UInt64(lane) }
 
-    /// Calls `body` for each lane of `mask`, in order.
+    /// Calls `body` for each lane of `mask`, in order (all 64, the common
+    /// case, counted through without finding the next bit).
     @inline(__always)
     func forEach(_ mask: UInt64, _ body: (Int) -> Void) {
+        if mask == .max {
+            for lane in 0..<Self.width { body(lane) }
+            return
+        }
         var rest = mask
         while rest != 0 {
             body(rest.trailingZeroBitCount)

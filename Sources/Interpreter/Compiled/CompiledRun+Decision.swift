@@ -267,7 +267,13 @@ extension CompiledRun {
         let group = plan.kindTriggers
         let triggered = group.map(kindTriggered) ?? 0
         let grouped = group?.alerts ?? 0
-        for (index, alert) in plan.alerts.enumerated() {
+        // The alerts of the group that no event triggers are passed over.
+        let count = plan.alerts.count
+        var candidates = (count >= 64 ? UInt64.max : (1 << UInt64(count)) - 1) & (~grouped | triggered)
+        while candidates != 0 {
+            let index = candidates.trailingZeroBitCount
+            candidates &= candidates - 1
+            let alert = plan.alerts[index]
             if let months = alert.months, !Evaluator.month(today.month, isIn: months) { continue }
             var eventDate: CivilDate?
             if grouped & (1 << UInt64(index)) != 0 {
