@@ -13,6 +13,9 @@
 //   * without the trace, the compiled evaluation (`Sources/Interpreter/Compiled/`)
 //     writes the same line of JSON Lines, and the same result, as the general
 //     path, or leaves the record to it;
+//   * in a block with other households, decided together (`BlockRun`, as
+//     `policy eval` decides lines of JSON Lines), the record gets the lines
+//     the general path writes;
 //   * the JSON written for a result is valid JSON.
 import Foundation
 import Lexer
@@ -63,6 +66,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         FuzzSupport.fail("the compiled and the general path write different lines",
                          "--- compiled ---\n\(String(decoding: compiled.output, as: UTF8.self))--- general ---\n\(String(decoding: general.output, as: UTF8.self))")
     }
+    let together = inPipeline(bytes, together: true), alone = inPipeline(bytes, together: false)
+    if together != alone {
+        FuzzSupport.fail("households decided in a block and the general path write different lines",
+                         "--- in a block ---\n\(String(decoding: together, as: UTF8.self))--- general ---\n\(String(decoding: alone, as: UTF8.self))")
+    }
     let result = compiledEvaluator.evaluate(deferred, firstLineOfID: nil)
     let generalResult = compiledEvaluator.evaluateByGeneralPath(deferred, firstLineOfID: nil)
     if write(result) != write(generalResult) || ResultWriter.line(result, .csv) != ResultWriter.line(generalResult, .csv)
@@ -70,6 +78,31 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         FuzzSupport.fail("the compiled and the general path give different results", "\(result)\n\(generalResult)")
     }
     return 0
+}
+
+/// Generated households of the policy's county, read before the record so
+/// that it is decided in a block with them.
+private let neighbours: [UInt8] = {
+    let generator = HouseholdGenerator(seed: 3)
+    return Array((0..<3).map { generator.json($0) + "\n" }.joined().utf8)
+}()
+
+/// The neighbours and the record (its lines, if it has several) through
+/// `policy eval`'s pipeline: decided together in blocks, or each by the general path.
+private func inPipeline(_ record: [UInt8], together: Bool) -> [UInt8] {
+    var source = JSONLinesRecordSource(reader: JSONLinesReader(source: MemoryByteSource(neighbours + record + [0x0A], chunkSize: 4096)),
+                                       defersParsing: true)
+    var output: [UInt8] = []
+    let work: @Sendable (RecordBlock, Int, Int?, ByteBuffer) -> (id: String?, decision: DecisionKind) = { block, index, first, out in
+        let result = compiledEvaluator.evaluateLineByGeneralPath(block.record(index), firstLineOfID: first, format: .jsonl)
+        out.append(result.output)
+        return (result.id, result.decision)
+    }
+    let parts: @Sendable (RecordBlock, Range<Int>, ByteBuffer, (String?, DecisionKind) -> Void) -> Void = { block, range, out, done in
+        compiledEvaluator.evaluateLines(block, range, format: .jsonl, into: out, done)
+    }
+    EvaluationPipeline(threads: 1).runBlocks(&source, work: work, parts: together ? parts : nil, emit: { line, _ in output += line })
+    return output
 }
 
 /// The result in every output format; returns its JSON line.

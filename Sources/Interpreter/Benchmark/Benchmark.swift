@@ -109,7 +109,8 @@ public struct Benchmark {
     /// (b) Evaluation only, by the compiled evaluation (what `policy eval`
     /// uses): households already read into slots, with defaults filled and
     /// checks passed, are decided `rounds` times over (alerts and procedures
-    /// included). Nil when the plan does not compile.
+    /// included), 64 at a time as `policy eval` decides them (`BlockRun`).
+    /// Nil when the plan does not compile.
     public func evaluateCompiled(jsonl path: String, sample: Int, rounds: Int, threads: Int) throws -> Figure? {
         guard let lane = CompiledLane(plan: plan, asOf: asOf, limits: .default) else { return nil }
         var prepared: [CompiledLane.Prepared] = []
