@@ -47,9 +47,6 @@ struct BlockRun {
     // MARK: - Lanes
 
     @inline(__always)
-    func fields(_ lane: Int) -> UnsafeMutablePointer<SlotValue> { block.fields[lane] }
-
-    @inline(__always)
     func item(_ lane: Int, _ list: ListRef, _ position: Int) -> SlotValue {
         list.isConstant ? plan.constantItems[Int(list.start) + position] : block.items[lane][Int(list.start) + position]
     }
@@ -104,7 +101,7 @@ struct BlockRun {
             fill(mask, out, constants[Int(constant)])
         case .today:
             fill(mask, out, .date(today))
-        case .derived(let derived) where plan.isTruth[Int(index)]:
+        case .derived where plan.isTruth[Int(index)]:
             failed = store(truth(index, mask), mask, out)
         case .derived(let derived):
             let slot = Int(derived)
@@ -667,9 +664,12 @@ final class BlockScratch: @unchecked Sendable {
     let rootYes: UnsafeMutablePointer<UInt64>
     let rootNo: UnsafeMutablePointer<UInt64>
     /// Columns taken and given back in turn (`take`, `give`). A node holds
-    /// at most three (a quantifier) or one for each argument (a call) while
-    /// the nodes below it take theirs, and no node is below itself, so the
-    /// plan's nodes and operands bound what is ever held at once.
+    /// at most four while the nodes below it take theirs (a quantifier
+    /// evaluated as a truth value: one for its answer, two for its lists and
+    /// totals, one for its body), or one and one for each argument (a call
+    /// evaluated as a truth value); a node is below itself only once (as a
+    /// truth value, then as a value), and no node is below itself otherwise.
+    /// So four columns a node and one an operand bound what is ever held at once.
     private let stack: UnsafeMutablePointer<SlotValue>
     /// Where a household without fields or list elements points (never read there).
     private let nothing: UnsafeMutablePointer<SlotValue>
@@ -706,7 +706,7 @@ final class BlockScratch: @unchecked Sendable {
         rootYes.initialize(repeating: 0, count: rootCount)
         rootNo = .allocate(capacity: rootCount)
         rootNo.initialize(repeating: 0, count: rootCount)
-        stackColumns = 3 * plan.nodes.count + plan.operands.count + 8
+        stackColumns = 4 * plan.nodes.count + plan.operands.count + 8
         // Only the columns used are touched: the rest costs no memory.
         stack = .allocate(capacity: stackColumns * width)
         nothing = .allocate(capacity: 1)

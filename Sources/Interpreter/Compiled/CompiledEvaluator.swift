@@ -26,7 +26,7 @@ struct CompiledRun {
     let today: CivilDate
     /// For a household decided in a block: the rules the decision reads,
     /// evaluated already for the block (`node`).
-    private(set) var roots: LaneRoots?
+    var roots: LaneRoots?
     /// The record a default or check is evaluated in (-1: none), in the
     /// scratch memory: the run itself never changes, so it is never copied.
     var current: Int32 { scratch.current }
@@ -47,13 +47,6 @@ struct CompiledRun {
         self.today = today
         scratch.forgetDerived()
         scratch.current = -1
-    }
-
-    /// This run, reading the rules the decision reads from `roots`.
-    func reading(_ roots: LaneRoots) -> CompiledRun {
-        var run = self
-        run.roots = roots
-        return run
     }
 
     /// The value of a rule the decision reads: from the block's columns

@@ -306,10 +306,11 @@ final class CompiledLane: Sendable {
         let block = scratch.block
         if count > 1 { BlockRun(plan: plan, block: block, count: count, today: asOf).evaluateRoots() }
         for lane in 0..<count {
-            let run = count > 1 ? block.runs[lane].reading(LaneRoots(block: block, rootOf: plan.rootOf, lane: lane)) : block.runs[lane]
+            let run = block.runs + lane
+            if count > 1 { run.pointee.roots = LaneRoots(block: block, rootOf: plan.rootOf, lane: lane) }
             scratch.forgetDerived()
             scratch.current = -1
-            each(lane, try? run.decide())
+            each(lane, try? run.pointee.decide())
         }
     }
 }
