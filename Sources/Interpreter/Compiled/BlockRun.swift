@@ -14,7 +14,7 @@
 /// household goes to the general path.
 ///
 /// The rules the decision reads (`CompiledPlan.decisionRoots`) are evaluated
-/// first, for every lane, into columns; the decision of each household then
+/// first, for every lane, into columns (truth values into masks); the decision of each household then
 /// reads them there (`LaneRoots`). Evaluating a rule the household alone would
 /// not have needed (a category after the one that holds) changes nothing:
 /// evaluation has no effect but its value, and the value of a rule that
@@ -350,36 +350,34 @@ struct BlockRun {
             }
         case .quantifier(let kind, let depth, let list, let filter, let body, _) where kind == .any || kind == .all:
             return withColumn { unused in quantify(kind, depth: depth, list, filter, body, zero: .unknown, mask, unused) }
-        default:
-            // `compare` and the nodes whose value is not always a truth value.
+        case .compare(let op, let left, let right):
             return withColumn { column in
-                var result = Truth(failed: isComparison(index) ? compare(index, mask, column) : evaluate(index, mask, column))
-                forEach(mask & ~result.failed) { lane in
-                    switch column[lane] {
-                    case .bool(true): result.yes |= bit(lane)
-                    case .bool(false): result.no |= bit(lane)
-                    case .unknown: break
-                    default: result.failed |= bit(lane)
-                    }
+                let failed = binary(left, right, mask, column) { lane, a, b in
+                    if a.isUnknown || b.isUnknown { return .unknown }
+                    if let holds = Self.compare(op, a, b) { return .bool(holds) }
+                    return (try? block.runs[lane].compare(op, a, b)).map(SlotValue.bool)
                 }
-                return result
+                return truth(of: column, mask, failed: failed)
+            }
+        default:
+            // The nodes whose value is not always a truth value.
+            return withColumn { column in truth(of: column, mask, failed: evaluate(index, mask, column)) }
+        }
+    }
+
+    /// The values of `column` in the lanes of `mask` (but the failed ones)
+    /// as a truth value; a value neither true, false nor unknown fails its lane.
+    private func truth(of column: UnsafeMutablePointer<SlotValue>, _ mask: UInt64, failed: UInt64) -> Truth {
+        var result = Truth(failed: failed)
+        forEach(mask & ~failed) { lane in
+            switch column[lane] {
+            case .bool(true): result.yes |= bit(lane)
+            case .bool(false): result.no |= bit(lane)
+            case .unknown: break
+            default: result.failed |= bit(lane)
             }
         }
-    }
-
-    private func isComparison(_ index: Int32) -> Bool {
-        if case .compare = nodes[Int(index)] { return true }
-        return false
-    }
-
-    /// A comparison of two operands, in each lane of `mask`.
-    private func compare(_ index: Int32, _ mask: UInt64, _ out: UnsafeMutablePointer<SlotValue>) -> UInt64 {
-        guard case .compare(let op, let left, let right) = nodes[Int(index)] else { return mask }
-        return binary(left, right, mask, out) { lane, a, b in
-            if a.isUnknown || b.isUnknown { return .unknown }
-            if let holds = Self.compare(op, a, b) { return .bool(holds) }
-            return (try? block.runs[lane].compare(op, a, b)).map(SlotValue.bool)
-        }
+        return result
     }
 
     /// A node of two operands: the left one evaluated in the lanes of
