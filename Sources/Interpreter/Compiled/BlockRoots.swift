@@ -21,6 +21,13 @@ struct BlockRoots {
     /// a `let` of one, and an `otherwise` with one on either side (a
     /// checked policy gives both sides the same type).
     private(set) var isTruth: [Bool]
+    /// For each node, whether its value is a number (or unknown) by its
+    /// kind, so that `BlockRun.numbers` works it out in a column of numbers:
+    /// arithmetic, a number's negation, a number constant, `count`, a `sum`
+    /// of numbers, `round`, `floor`, `ceil`, `abs`, `year`, `month`, `day`, a `let` of one, and an
+    /// `otherwise` or `if` with one on either side (a checked policy gives
+    /// both sides the same type).
+    private(set) var isNumber: [Bool]
 
     private let nodes: [CompiledNode]
     private let operands: [Int32]
@@ -35,8 +42,11 @@ struct BlockRoots {
         self.derivedRoots = derivedRoots
         rootOf = Array(repeating: -1, count: nodes.count)
         isTruth = Array(repeating: false, count: nodes.count)
+        isNumber = Array(repeating: false, count: nodes.count)
         var truthMemo = [Bool?](repeating: nil, count: nodes.count)
         for index in nodes.indices { isTruth[index] = truthValued(Int32(index), &truthMemo, seen: []) }
+        var numberMemo = [Bool?](repeating: nil, count: nodes.count)
+        for index in nodes.indices { isNumber[index] = numberValued(Int32(index), &numberMemo, seen: []) }
         var memo = [Bool?](repeating: nil, count: derivedRoots.count)
         let quantifiedLets = derivedRoots.indices.map { containsQuantifier(derivedRoots[$0], &memo, seen: [Int32($0)]) }
         for index in nodes.indices {
@@ -92,6 +102,28 @@ struct BlockRoots {
         return holds
     }
 
+    /// Whether node `index` gives a number by its kind (`isNumber`).
+    private func numberValued(_ index: Int32, _ memo: inout [Bool?], seen: Set<Int32>) -> Bool {
+        guard index >= 0 else { return false }
+        if let known = memo[Int(index)] { return known }
+        let holds: Bool
+        switch nodes[Int(index)] {
+        case .arithmetic, .negateNumber: holds = true
+        case .quantifier(let kind, _, _, _, _, let durationZero): holds = kind == .count || (kind == .sum && !durationZero)
+        case .call(let builtin, _, _): holds = [.count, .round, .floor, .ceil, .abs, .year, .month, .day].contains(builtin)
+        case .derived(let derived):
+            // A `let` that reads itself is refused by the checker; the guard only keeps this from looping.
+            holds = !seen.contains(derived) && numberValued(derivedRoots[Int(derived)], &memo, seen: seen.union([derived]))
+        case .otherwise(let a, let b), .conditional(_, let a, let b):
+            holds = numberValued(a, &memo, seen: seen) || numberValued(b, &memo, seen: seen)
+        case .constant(let constant):
+            if case .number = constants[Int(constant)] { holds = true } else { holds = false }
+        default: holds = false
+        }
+        memo[Int(index)] = holds
+        return holds
+    }
+
     /// Whether node `index`, or a `let` it reads, holds a quantifier.
     private func containsQuantifier(_ index: Int32, _ memo: inout [Bool?], seen: Set<Int32>) -> Bool {
         guard index >= 0 else { return false }
@@ -119,7 +151,7 @@ struct BlockRoots {
 
     /// Whether node `index` reads a quantifier's variable that it does not
     /// bind itself (an alert's condition may read its trigger's event).
-    private func readsVariables(_ index: Int32, bound: Set<Int32> = []) -> Bool {
+    func readsVariables(_ index: Int32, bound: Set<Int32> = []) -> Bool {
         switch nodes[Int(index)] {
         case .variablePath(let depth, _, _), .variableField(let depth, _): return !bound.contains(depth)
         case .quantifier(_, let depth, let list, let filter, let body, _):

@@ -103,6 +103,9 @@ struct BlockRun {
             fill(mask, out, .date(today))
         case .derived where plan.isTruth[Int(index)]:
             failed = store(truth(index, mask), mask, out)
+        case .derived where plan.isNumber[Int(index)], .arithmetic, .negateNumber:
+            // Worked out as numbers (`numbers`), which is also where a `let` of numbers is kept.
+            failed = numbersAsValues(index, mask, out)
         case .derived(let derived):
             let slot = Int(derived)
             let column = block.derived + slot * Self.width
@@ -130,12 +133,6 @@ struct BlockRun {
             forEach(mask & ~failed) { out[$0] = field($0, of: out[$0], slot) }
         case .not, .and, .or, .compare, .compareConstant, .memberOf:
             failed = store(truth(index, mask), mask, out)
-        case .negateNumber(let operand):
-            failed = evaluate(operand, mask, out)
-            forEach(mask & ~failed) { lane in
-                guard case .number(let number) = out[lane] else { return }
-                do { out[lane] = .number(try number.negated()) } catch { failed |= bit(lane) }
-            }
         case .negateDuration(let operand):
             failed = evaluate(operand, mask, out)
             forEach(mask & ~failed) { lane in
@@ -189,11 +186,6 @@ struct BlockRun {
                     }
                     return failedList
                 }
-            }
-        case .arithmetic(let op, let left, let right):
-            failed = binary(left, right, mask, out) { _, a, b in
-                guard case .number(let x) = a, case .number(let y) = b else { return .unknown }
-                return (try? Evaluator.arithmetic(op, x, y)).map(SlotValue.number)
             }
         case .shiftDate(let dateNode, let amountNode, let unit, let negative):
             failed = binary(dateNode, amountNode, mask, out) { lane, a, b in
@@ -320,6 +312,7 @@ struct BlockRun {
             return Truth(yes: block.derivedYes[slot] & mask, no: block.derivedNo[slot] & mask, failed: block.derivedErrors[slot] & mask)
         case .compareConstant(let op, let left, let constant):
             let b = constants[Int(constant)]
+            if case .number(let number) = b { return compareNumbers(op, left, number, mask) }
             return withColumn { a in
                 var result = Truth(failed: evaluate(left, mask, a))
                 forEach(mask & ~result.failed) { lane in
@@ -350,6 +343,8 @@ struct BlockRun {
             }
         case .quantifier(let kind, let depth, let list, let filter, let body, _) where kind == .any || kind == .all:
             return withColumn { unused in quantify(kind, depth: depth, list, filter, body, zero: .unknown, mask, unused) }
+        case .compare(let op, let left, let right) where plan.isNumber[Int(left)] || plan.isNumber[Int(right)]:
+            return compareNumbers(op, left, right, mask)
         case .compare(let op, let left, let right):
             return withColumn { column in
                 let failed = binary(left, right, mask, column) { lane, a, b in
@@ -653,6 +648,10 @@ final class BlockScratch: @unchecked Sendable {
     /// A `let` of truth values (`CompiledPlan.isTruth`) is kept as the lanes where it is true and false.
     let derivedYes: UnsafeMutablePointer<UInt64>
     let derivedNo: UnsafeMutablePointer<UInt64>
+    /// A `let` of numbers (`CompiledPlan.isNumber`) is kept as a column of
+    /// numbers and the lanes where it is unknown.
+    let derivedNumbers: UnsafeMutablePointer<Rational>
+    let derivedUnknown: UnsafeMutablePointer<UInt64>
     let derivedCount: Int
     let variables: UnsafeMutablePointer<SlotValue>
     let roots: UnsafeMutablePointer<SlotValue>
@@ -690,6 +689,9 @@ final class BlockScratch: @unchecked Sendable {
         derivedYes.initialize(repeating: 0, count: max(1, derivedCount))
         derivedNo = .allocate(capacity: max(1, derivedCount))
         derivedNo.initialize(repeating: 0, count: max(1, derivedCount))
+        derivedNumbers = .allocate(capacity: max(1, derivedCount) * width)
+        derivedUnknown = .allocate(capacity: max(1, derivedCount))
+        derivedUnknown.initialize(repeating: 0, count: max(1, derivedCount))
         variables = .allocate(capacity: plan.maxVariables * width)
         variables.initialize(repeating: .unknown, count: plan.maxVariables * width)
         let rootCount = max(1, plan.decisionRoots.count)
@@ -704,9 +706,11 @@ final class BlockScratch: @unchecked Sendable {
         rootYes.initialize(repeating: 0, count: rootCount)
         rootNo = .allocate(capacity: rootCount)
         rootNo.initialize(repeating: 0, count: rootCount)
-        stackColumns = 4 * plan.nodes.count + plan.operands.count + 8
+        stackColumns = 5 * plan.nodes.count + plan.operands.count + 8
         // Only the columns used are touched: the rest costs no memory.
         stack = .allocate(capacity: stackColumns * width)
+        numberColumns = 3 * plan.nodes.count + 8
+        numberStack = .allocate(capacity: numberColumns * width)
         nothing = .allocate(capacity: 1)
         nothing.initialize(to: .unknown)
     }
@@ -720,6 +724,9 @@ final class BlockScratch: @unchecked Sendable {
         derivedErrors.deallocate()
         derivedYes.deallocate()
         derivedNo.deallocate()
+        derivedNumbers.deallocate()
+        derivedUnknown.deallocate()
+        numberStack.deallocate()
         variables.deallocate()
         roots.deallocate()
         rootErrors.deallocate()
@@ -760,7 +767,9 @@ final class BlockScratch: @unchecked Sendable {
         derivedErrors.update(repeating: 0, count: max(1, derivedCount))
         derivedYes.update(repeating: 0, count: max(1, derivedCount))
         derivedNo.update(repeating: 0, count: max(1, derivedCount))
+        derivedUnknown.update(repeating: 0, count: max(1, derivedCount))
         top = 0
+        numberTop = 0
     }
 
     /// `count` columns from the stack. Their values are plain bits, so the
@@ -774,4 +783,22 @@ final class BlockScratch: @unchecked Sendable {
 
     @inline(__always)
     func give(_ count: Int) { top -= count }
+
+    /// A column of numbers (`BlockRun.numbers`), taken and given back in
+    /// turn as the columns of values are. A node holds at most two while
+    /// the nodes below it take theirs (a comparison of two numbers), and a
+    /// node is below itself at most once (as a value, then as numbers).
+    private let numberStack: UnsafeMutablePointer<Rational>
+    private let numberColumns: Int
+    private var numberTop = 0
+
+    @inline(__always)
+    func takeNumbers() -> UnsafeMutablePointer<Rational> {
+        precondition(numberTop < numberColumns, "the block's number stack is too small")
+        defer { numberTop += 1 }
+        return numberStack + numberTop * BlockRun.width
+    }
+
+    @inline(__always)
+    func giveNumbers() { numberTop -= 1 }
 }

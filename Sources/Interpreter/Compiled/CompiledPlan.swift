@@ -95,6 +95,8 @@ final class CompiledPlan: @unchecked Sendable {
     let decidesInBlocks: Bool
     /// Whether each node's value is a truth value by its kind (`BlockRoots.isTruth`).
     let isTruth: UnsafeBufferPointer<Bool>
+    /// Whether each node's value is a number by its kind (`BlockRoots.isNumber`).
+    let isNumber: UnsafeBufferPointer<Bool>
     /// The schema's record type of the household.
     let rootType: Int
     /// The fields of the household's region (province, county, township),
@@ -235,6 +237,7 @@ final class CompiledPlan: @unchecked Sendable {
         rootOf = frozen.keep(blocks.rootOf)
         decidesInBlocks = blocks.decidesInBlocks
         isTruth = frozen.keep(blocks.isTruth)
+        isNumber = frozen.keep(blocks.isNumber)
         rootType = plan.schema.root
         let schema = plan.schema
         if let slot = schema.rootRecord.slot(of: "region"), case .record(let type) = schema.rootRecord.fields[slot].type {

@@ -163,6 +163,35 @@ import Testing
         #expect(text.contains("\"decision\":\"include\""), "others do not")
     }
 
+    /// Numbers are worked out in columns of numbers (`BlockRun.numbers`):
+    /// every kind of node it reads that way, with unknown values, fractions,
+    /// overflow and division by zero in some lanes, gives the general path's bytes.
+    @Test func numbersWorkedOutInColumnsGiveTheSameBytes() throws {
+        let (decidesInBlocks, together, general) = try Self.inBlocks("""
+        let per_head = income.wage / count(members)
+        let thirds = round(per_head / 3, 1)
+        let sevenths = floor(income.wage / 7)
+        let chosen = (if count(members) > 3 then income.wage else income.transfer) otherwise 0 yuan/year
+        let oldest = year(today) - min(m in members: year(m.birth_date))
+        let swing = abs(income.wage - income.transfer * 3)
+        let huge = income.wage * 100000000000000
+        let by_zero = income.transfer / (count(members) - 6)
+        exclude overflow "溢出" { when huge < 0 yuan/year otherwise false }
+        exclude zero "除以零" { when by_zero < -1000 yuan/person/year otherwise false }
+        category thirds "分数" { when thirds < 2000 yuan/person/year and sevenths > 100 yuan/year }
+        category chosen "条件" { when -chosen < -5000 yuan/year }
+        category dates "日期" { when month(today) == 9 and day(today) >= 30 and ceil(swing / 1000) > 3 yuan/year }
+        category counted "计数" { when sum(m in members: 1) > 2 and count(m in members: m.labour == none) * 2 >= 2 and oldest > 40 }
+        category previous "上年" { when income.previous_net_per_capita * 2 <= per_head + 0.5 yuan/person/year otherwise false }
+        """, seed: 11, count: 300)
+        #expect(decidesInBlocks == true)
+        #expect(together.elementsEqual(general))
+        let text = String(decoding: general, as: UTF8.self)
+        for decision in ["error", "include", "exclude", "not_eligible"] {
+            #expect(text.contains("\"decision\":\"\(decision)\""), "some households are \(decision)")
+        }
+    }
+
     @Test func fengduDecidesNearlyEveryGeneratedHouseholdCompiled() throws {
         let plan = try #require(Self.plans.first { $0.metadata.id == "chongqing/fengdu/2021" })
         let generator = HouseholdGenerator(seed: 5)
