@@ -71,6 +71,7 @@ struct CompiledRun {
             let computed = try value(plan.derivedRoots[slot])
             scratch.derived[slot] = computed
             scratch.derivedDone[slot] = true
+            scratch.derivedComputed = true
             return computed
         case .rootPath(let start, let count):
             return follow(.record(0), start, count)

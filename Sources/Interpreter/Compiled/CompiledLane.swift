@@ -285,11 +285,12 @@ final class CompiledLane: Sendable {
     func decide(_ households: PreparedHouseholds, _ scratch: CompiledScratch) -> Int {
         var decided = 0
         var next = 0
+        let block = scratch.block
         while next < households.count {
             let count = plan.decidesInBlocks ? min(BlockRun.width, households.count - next) : 1
             for lane in 0..<count {
                 let (fields, items, line) = households[next + lane]
-                scratch.block.setLane(lane, CompiledRun(plan: plan, fields: fields, items: items, line: line, scratch: scratch, today: asOf))
+                block.setLane(lane, CompiledRun(plan: plan, fields: fields, items: items, line: line, scratch: scratch, today: asOf))
             }
             decideLanes(count, scratch) { _, outcome in if outcome != nil { decided += 1 } }
             next += count

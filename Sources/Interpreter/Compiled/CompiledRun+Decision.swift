@@ -184,7 +184,8 @@ extension CompiledRun {
                 if exception.isUnknown { throw GiveUp() }
                 outcome.decision = .remove
                 outcome.blockedBy = notHolding
-                return try schedules(outcome)
+                try schedules(&outcome)
+                return outcome
             }
             if exclusionUnknown, !excepted { throw GiveUp() }
             outcome.exception = excepted && applied != 0
@@ -204,7 +205,8 @@ extension CompiledRun {
             if categoryUnknown { throw GiveUp() }
             guard matched >= 0 else {
                 outcome.decision = .notEligible
-                return try schedules(outcome)
+                try schedules(&outcome)
+                return outcome
             }
             if applied != 0 {
                 if excepted {
@@ -223,7 +225,8 @@ extension CompiledRun {
                 outcome.category = matched
             }
         }
-        return try schedules(outcome)
+        try schedules(&outcome)
+        return outcome
     }
 
     private func monitoredCategory() throws(GiveUp) -> Int {
@@ -233,11 +236,9 @@ extension CompiledRun {
     }
 
     /// The outcome with its alerts and procedure steps.
-    private func schedules(_ decided: CompiledOutcome) throws(GiveUp) -> CompiledOutcome {
-        var outcome = decided
+    private func schedules(_ outcome: inout CompiledOutcome) throws(GiveUp) {
         outcome.alerts = try alerts()
         try procedure(&outcome)
-        return outcome
     }
 
     /// The alerts of `plan.kindTriggers` that an event triggers, each with

@@ -14,6 +14,8 @@ final class CompiledScratch: @unchecked Sendable {
     var checking = false
     let derived: UnsafeMutablePointer<SlotValue>
     let derivedDone: UnsafeMutablePointer<Bool>
+    /// Whether a `let` was computed since they were last forgotten.
+    var derivedComputed = false
     let derivedCount: Int
     let variables: UnsafeMutablePointer<SlotValue>
     /// By alert: its due date, the date of the event that fired it, which schedule gave it.
@@ -88,7 +90,9 @@ final class CompiledScratch: @unchecked Sendable {
     /// The `let`s are computed afresh (for a new household, or after defaults).
     @inline(__always)
     func forgetDerived() {
+        guard derivedComputed else { return }
         derivedDone.update(repeating: false, count: derivedCount)
+        derivedComputed = false
     }
 }
 
