@@ -630,6 +630,16 @@ struct LaneRoots {
         }
         return block.roots[root * BlockRun.width + lane]
     }
+
+    /// Whether node `index` is a rule of truth values the block evaluated,
+    /// found false or unknown (not failed) in this lane.
+    @inline(__always)
+    func isNotTrue(_ index: Int32) -> Bool {
+        guard index >= 0 else { return false }
+        let root = Int(rootOf[Int(index)])
+        guard root >= 0, block.rootIsTruth[root] else { return false }
+        return (block.rootYes[root] | block.rootErrors[root]) & (UInt64(1) << UInt64(lane)) == 0
+    }
 }
 
 /// The working memory of `BlockRun` on one thread: the lanes' households,

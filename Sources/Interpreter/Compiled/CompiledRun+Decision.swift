@@ -274,6 +274,8 @@ extension CompiledRun {
         while candidates != 0 {
             let index = candidates.trailingZeroBitCount
             candidates &= candidates - 1
+            // In a block, an alert whose condition the block found not true here is passed over at once.
+            if let roots, roots.isNotTrue(plan.alerts[index].condition) { continue }
             let alert = plan.alerts[index]
             if let months = alert.months, !Evaluator.month(today.month, isIn: months) { continue }
             var eventDate: CivilDate?

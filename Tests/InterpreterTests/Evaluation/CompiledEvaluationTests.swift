@@ -165,7 +165,9 @@ import Testing
 
     /// Numbers are worked out in columns of numbers (`BlockRun.numbers`):
     /// every kind of node it reads that way, with unknown values, fractions,
-    /// overflow and division by zero in some lanes, gives the general path's bytes.
+    /// overflow and division by zero in some lanes, gives the general path's
+    /// bytes; so does an alert whose condition fails in some lanes and is
+    /// false in others (passed over at once, `LaneRoots.isNotTrue`).
     @Test func numbersWorkedOutInColumnsGiveTheSameBytes() throws {
         let (decidesInBlocks, together, general) = try Self.inBlocks("""
         let per_head = income.wage / count(members)
@@ -183,6 +185,11 @@ import Testing
         category dates "日期" { when month(today) == 9 and day(today) >= 30 and ceil(swing / 1000) > 3 yuan/year }
         category counted "计数" { when sum(m in members: 1) > 2 and count(m in members: m.labour == none) * 2 >= 2 and oldest > 40 }
         category previous "上年" { when income.previous_net_per_capita * 2 <= per_head + 0.5 yuan/person/year otherwise false }
+        alert shares "分摊" {
+          to "县民政局"
+          when income.wage / (count(members) - 5) < 0 yuan/person/year
+          every month
+        }
         """, seed: 11, count: 300)
         #expect(decidesInBlocks == true)
         #expect(together.elementsEqual(general))
@@ -190,6 +197,7 @@ import Testing
         for decision in ["error", "include", "exclude", "not_eligible"] {
             #expect(text.contains("\"decision\":\"\(decision)\""), "some households are \(decision)")
         }
+        #expect(text.contains("\"rule\":\"shares\""), "the alert fires for some households")
     }
 
     @Test func fengduDecidesNearlyEveryGeneratedHouseholdCompiled() throws {
