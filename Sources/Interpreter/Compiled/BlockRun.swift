@@ -675,8 +675,10 @@ final class BlockScratch: @unchecked Sendable {
     /// evaluated as a truth value: one for its answer, two for its lists and
     /// totals, one for its body), or one and one for each argument (a call
     /// evaluated as a truth value); a node is below itself only once (as a
-    /// truth value, then as a value), and no node is below itself otherwise.
-    /// So four columns a node and one an operand bound what is ever held at once.
+    /// truth value, then as a value; or as numbers, then as a value through
+    /// `BlockRun.viaValues`, which holds one column more), and no node is
+    /// below itself otherwise. So five columns a node and one an operand
+    /// bound what is ever held at once.
     private let stack: UnsafeMutablePointer<SlotValue>
     /// Where a household without fields or list elements points (never read there).
     private let nothing: UnsafeMutablePointer<SlotValue>
