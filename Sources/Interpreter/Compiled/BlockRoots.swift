@@ -18,8 +18,8 @@ struct BlockRoots {
     /// For each node, whether its value is a truth value (or unknown) by
     /// its kind, so that `BlockRun.truth` works it out on masks: `and`,
     /// `or`, `not`, comparisons, membership, `any`, `all`, a truth constant,
-    /// a `let` of one, and an `otherwise` with one on either side (a
-    /// checked policy gives both sides the same type).
+    /// a `let` of one, and an `otherwise` or `if` with one on either side
+    /// (a checked policy gives both sides the same type).
     private(set) var isTruth: [Bool]
     /// For each node, whether its value is a number (or unknown) by its
     /// kind, so that `BlockRun.numbers` works it out in a column of numbers:
@@ -44,9 +44,11 @@ struct BlockRoots {
         isTruth = Array(repeating: false, count: nodes.count)
         isNumber = Array(repeating: false, count: nodes.count)
         var truthMemo = [Bool?](repeating: nil, count: nodes.count)
-        for index in nodes.indices { isTruth[index] = truthValued(Int32(index), &truthMemo, seen: []) }
         var numberMemo = [Bool?](repeating: nil, count: nodes.count)
-        for index in nodes.indices { isNumber[index] = numberValued(Int32(index), &numberMemo, seen: []) }
+        for index in nodes.indices {
+            isTruth[index] = gives(.truth, Int32(index), &truthMemo, seen: [])
+            isNumber[index] = gives(.number, Int32(index), &numberMemo, seen: [])
+        }
         var memo = [Bool?](repeating: nil, count: derivedRoots.count)
         let quantifiedLets = derivedRoots.indices.map { containsQuantifier(derivedRoots[$0], &memo, seen: [Int32($0)]) }
         for index in nodes.indices {
@@ -81,44 +83,58 @@ struct BlockRoots {
         }
     }
 
-    /// Whether node `index` gives a truth value by its kind (`isTruth`).
-    private func truthValued(_ index: Int32, _ memo: inout [Bool?], seen: Set<Int32>) -> Bool {
-        guard index >= 0 else { return false }
-        if let known = memo[Int(index)] { return known }
-        let holds: Bool
-        switch nodes[Int(index)] {
-        case .and, .or, .not, .compare, .compareConstant, .memberOf, .contains: holds = true
-        case .quantifier(let kind, _, _, _, _, _): holds = kind == .any || kind == .all
-        case .derived(let derived):
-            // A `let` that reads itself is refused by the checker; the guard only keeps this from looping.
-            holds = !seen.contains(derived) && truthValued(derivedRoots[Int(derived)], &memo, seen: seen.union([derived]))
-        case .otherwise(let primary, let fallback):
-            holds = truthValued(primary, &memo, seen: seen) || truthValued(fallback, &memo, seen: seen)
-        case .constant(let constant):
-            if case .bool = constants[Int(constant)] { holds = true } else { holds = false }
-        default: holds = false
+    /// The kinds of value a block works out in a form of its own.
+    private enum Kind {
+        /// On masks (`BlockRun.truth`).
+        case truth
+        /// In columns of numbers (`BlockRun.numbers`).
+        case number
+
+        /// Whether `node` gives this kind of value by its own kind; nil for
+        /// the nodes that give what their operands give (a `let`,
+        /// `otherwise`, `if`) and for constants.
+        func given(by node: CompiledNode) -> Bool? {
+            switch node {
+            case .derived, .otherwise, .conditional, .constant: return nil
+            case .and, .or, .not, .compare, .compareConstant, .memberOf, .contains: return self == .truth
+            case .arithmetic, .negateNumber: return self == .number
+            case .quantifier(let kind, _, _, _, _, let durationZero):
+                return self == .truth ? kind == .any || kind == .all : kind == .count || (kind == .sum && !durationZero)
+            case .call(let builtin, _, _):
+                return self == .number && [.count, .round, .floor, .ceil, .abs, .year, .month, .day].contains(builtin)
+            default: return false
+            }
         }
-        memo[Int(index)] = holds
-        return holds
+
+        /// Whether a constant is of this kind.
+        func holds(_ constant: SlotValue) -> Bool {
+            switch (self, constant) {
+            case (.truth, .bool), (.number, .number): return true
+            default: return false
+            }
+        }
     }
 
-    /// Whether node `index` gives a number by its kind (`isNumber`).
-    private func numberValued(_ index: Int32, _ memo: inout [Bool?], seen: Set<Int32>) -> Bool {
+    /// Whether node `index` gives a value of `kind` by its kind (`isTruth`, `isNumber`).
+    private func gives(_ kind: Kind, _ index: Int32, _ memo: inout [Bool?], seen: Set<Int32>) -> Bool {
         guard index >= 0 else { return false }
         if let known = memo[Int(index)] { return known }
+        let node = nodes[Int(index)]
         let holds: Bool
-        switch nodes[Int(index)] {
-        case .arithmetic, .negateNumber: holds = true
-        case .quantifier(let kind, _, _, _, _, let durationZero): holds = kind == .count || (kind == .sum && !durationZero)
-        case .call(let builtin, _, _): holds = [.count, .round, .floor, .ceil, .abs, .year, .month, .day].contains(builtin)
-        case .derived(let derived):
-            // A `let` that reads itself is refused by the checker; the guard only keeps this from looping.
-            holds = !seen.contains(derived) && numberValued(derivedRoots[Int(derived)], &memo, seen: seen.union([derived]))
-        case .otherwise(let a, let b), .conditional(_, let a, let b):
-            holds = numberValued(a, &memo, seen: seen) || numberValued(b, &memo, seen: seen)
-        case .constant(let constant):
-            if case .number = constants[Int(constant)] { holds = true } else { holds = false }
-        default: holds = false
+        if let given = kind.given(by: node) {
+            holds = given
+        } else {
+            switch node {
+            case .derived(let derived):
+                // A `let` that reads itself is refused by the checker; the guard only keeps this from looping.
+                holds = !seen.contains(derived) && gives(kind, derivedRoots[Int(derived)], &memo, seen: seen.union([derived]))
+            case .otherwise(let a, let b), .conditional(_, let a, let b):
+                holds = gives(kind, a, &memo, seen: seen) || gives(kind, b, &memo, seen: seen)
+            case .constant(let constant):
+                holds = kind.holds(constants[Int(constant)])
+            default:
+                holds = false
+            }
         }
         memo[Int(index)] = holds
         return holds

@@ -7,8 +7,8 @@ import Testing
 /// must give in each lane what `CompiledRun` gives for that household alone:
 /// the same value, and a failure exactly where it gives up.
 @Suite struct BlockRunTests {
-    /// Rules with every kind of number node, and lanes that overflow, divide
-    /// by zero, or leave a field unknown.
+    /// Rules with every kind of number node (and a truth value chosen by
+    /// `if`), and lanes that overflow, divide by zero, or leave a field unknown.
     static let numbers = """
     let per_head = income.wage / count(members)
     let thirds = round(per_head / 3, 1)
@@ -24,6 +24,8 @@ import Testing
     let eaten = sum(m in members: 1) * 2 - 1
     let maybe = (income.previous_net_per_capita otherwise income.rigid_expense / count(members)) + 1 yuan/person/year
     let picked = (if income.rigid_expense > 100 yuan/year then income.wage else income.transfer) * 2
+    let flag = if income.rigid_expense > 100 yuan/year then income.wage > 20000 yuan/year else count(members) > 3
+    category flagged "条件真值" { when flag and picked > 1 yuan/year }
     category maybe "或许" { when maybe > 3000 yuan/person/year or picked > 9000 yuan/year }
     exclude overflow "溢出" { when huge < 0 yuan/year otherwise false }
     exclude zero "除以零" { when by_zero < -1000 yuan/person/year otherwise false }
