@@ -43,13 +43,18 @@ extension BlockRun {
             let result = Numbers(failed: mask & block.derivedErrors[slot], unknown: mask & block.derivedUnknown[slot])
             forEach(mask & ~result.failed & ~result.unknown) { out[$0] = column[$0] }
             return result
-        case .rootPath(let start, let count):
+        case .rootField, .variableField, .rootPath:
+            guard let column = stored(index, mask) else { return viaValues(index, mask, out) }
+            // A field, read as the slots keep it.
             var result = Numbers()
-            forEach(mask) { lane in number(follow(lane, .record(0), start, count), lane, out, &result) }
-            return result
-        case .rootField(let slot):
-            var result = Numbers()
-            forEach(mask) { lane in number(block.fields[lane][Int(slot)], lane, out, &result) }
+            forEach(mask) { lane in
+                switch column[lane].kind {
+                case 0: result.unknown |= bit(lane)
+                case 2: out[lane] = column[lane].inlineNumber
+                case 9: out[lane] = column[lane].apart(block.items[lane])
+                default: result.failed |= bit(lane)
+                }
+            }
             return result
         case .arithmetic(let op, let left, let right):
             var result = numbers(left, mask, out)

@@ -48,14 +48,20 @@ struct BlockRun {
 
     @inline(__always)
     func item(_ lane: Int, _ list: ListRef, _ position: Int) -> SlotValue {
-        list.isConstant ? plan.constantItems[Int(list.start) + position] : block.items[lane][Int(list.start) + position]
+        list.isConstant ? plan.constantItems[Int(list.start) + position] : block.items[lane][Int(list.start) + position].value(block.items[lane])
     }
 
     /// Field `slot` of the record `value` is, in lane `lane`; unknown when it is not a record.
     @inline(__always)
     func field(_ lane: Int, of value: SlotValue, _ slot: Int32) -> SlotValue {
         guard case .record(let record) = value else { return .unknown }
-        return block.fields[lane][Int(record) + Int(slot)]
+        return field(lane, Int(record) + Int(slot))
+    }
+
+    /// The household's field at `index` of its fields, in lane `lane`.
+    @inline(__always)
+    func field(_ lane: Int, _ index: Int) -> SlotValue {
+        block.fields[lane][index].value(block.items[lane])
     }
 
     /// The value at the slots `paths[start..<start+count]` from `value`, in lane `lane`.
@@ -64,9 +70,50 @@ struct BlockRun {
         var value = value
         for step in 0..<Int(count) {
             guard case .record(let record) = value else { return .unknown }
-            value = block.fields[lane][Int(record) + Int(paths[Int(start) + step])]
+            value = field(lane, Int(record) + Int(paths[Int(start) + step]))
         }
         return value
+    }
+
+    /// For a node that only reads a field (of the household, or of a
+    /// quantifier's variable, through one slot or a path), the field in
+    /// each lane of `mask`, as the slots keep it, in `block.stored`: read so,
+    /// a truth value, a member or a number needs no `SlotValue` made. Nil
+    /// for any other node. The column is the block's only one: read it
+    /// before anything else is evaluated.
+    @inline(__always)
+    func stored(_ index: Int32, _ mask: UInt64) -> UnsafeMutablePointer<StoredSlot>? {
+        let out = block.stored
+        switch nodes[Int(index)] {
+        case .rootField(let slot):
+            forEach(mask) { out[$0] = block.fields[$0][Int(slot)] }
+        case .variableField(let depth, let slot):
+            guard Int(depth) < plan.maxVariables else { return nil }
+            let variable = variables(depth)
+            forEach(mask) { lane in
+                guard case .record(let record) = variable[lane] else {
+                    out[lane] = .unknown
+                    return
+                }
+                out[lane] = block.fields[lane][Int(record) + Int(slot)]
+            }
+        case .rootPath(let start, let count) where count > 0:
+            forEach(mask) { out[$0] = storedPath($0, 0, start, count) }
+        default:
+            return nil
+        }
+        return out
+    }
+
+    /// The slot at `paths[start..<start+count]` from the record at `record`, in lane `lane`.
+    @inline(__always)
+    private func storedPath(_ lane: Int, _ record: Int32, _ start: Int32, _ count: Int32) -> StoredSlot {
+        var slot = block.fields[lane][Int(record) + Int(paths[Int(start)])]
+        for step in 1..<Int(count) {
+            guard let next = slot.record else { return .unknown }
+            slot = block.fields[lane][Int(next) + Int(paths[Int(start) + step])]
+        }
+        return slot
     }
 
     /// The quantifier variable at `depth`, in every lane.
@@ -238,7 +285,7 @@ struct BlockRun {
             // A list made while deciding would need storage of its own.
             failed = mask
         case .rootField(let slot):
-            forEach(mask) { out[$0] = block.fields[$0][Int(slot)] }
+            forEach(mask) { out[$0] = field($0, Int(slot)) }
         case .variableField(let depth, let slot):
             if Int(depth) < plan.maxVariables {
                 let variable = variables(depth)
@@ -328,6 +375,21 @@ struct BlockRun {
                 return result
             }
         case .memberOf(let elementNode, let members, let negated):
+            if let element = stored(elementNode, mask) {
+                var result = Truth()
+                forEach(mask) { lane in
+                    let holds: Bool
+                    switch element[lane].kind {
+                    case 0: return
+                    case 5:
+                        let member = element[lane].member
+                        holds = (member >= 0 && member < 64 && members & (1 << UInt64(member)) != 0) != negated
+                    default: holds = negated
+                    }
+                    if holds { result.yes |= bit(lane) } else { result.no |= bit(lane) }
+                }
+                return result
+            }
             return withColumn { element in
                 var result = Truth(failed: evaluate(elementNode, mask, element))
                 forEach(mask & ~result.failed) { lane in
@@ -355,6 +417,18 @@ struct BlockRun {
                 return truth(of: column, mask, failed: failed)
             }
         default:
+            if let column = stored(index, mask) {
+                // A field of truth values, read as the slots keep it.
+                var result = Truth()
+                forEach(mask) { lane in
+                    switch column[lane].kind {
+                    case 0: break
+                    case 1: if column[lane].truth { result.yes |= bit(lane) } else { result.no |= bit(lane) }
+                    default: result.failed |= bit(lane)
+                    }
+                }
+                return result
+            }
             // The nodes whose value is not always a truth value.
             return withColumn { column in truth(of: column, mask, failed: evaluate(index, mask, column)) }
         }
@@ -649,8 +723,8 @@ struct LaneRoots {
 final class BlockScratch: @unchecked Sendable {
     /// Each lane's household: its fields, the elements of its lists, its
     /// line (texts point into it), and a `CompiledRun` over them.
-    let fields: UnsafeMutablePointer<UnsafeMutablePointer<SlotValue>>
-    let items: UnsafeMutablePointer<UnsafePointer<SlotValue>>
+    let fields: UnsafeMutablePointer<UnsafeMutablePointer<StoredSlot>>
+    let items: UnsafeMutablePointer<UnsafeBufferPointer<StoredSlot>>
     let runs: UnsafeMutablePointer<CompiledRun>
     let derived: UnsafeMutablePointer<SlotValue>
     let derivedDone: UnsafeMutablePointer<UInt64>
@@ -681,7 +755,11 @@ final class BlockScratch: @unchecked Sendable {
     /// bound what is ever held at once.
     private let stack: UnsafeMutablePointer<SlotValue>
     /// Where a household without fields or list elements points (never read there).
-    private let nothing: UnsafeMutablePointer<SlotValue>
+    private let nothing: UnsafeMutablePointer<StoredSlot>
+    /// The fields a plain field read finds in each lane, as the slots keep
+    /// them (`BlockRun.stored`): filled and read at once by the node that
+    /// reads the field, so one column is enough.
+    let stored: UnsafeMutablePointer<StoredSlot>
     private let stackColumns: Int
     private var top = 0
 
@@ -725,6 +803,8 @@ final class BlockScratch: @unchecked Sendable {
         numberStack = .allocate(capacity: numberColumns * width)
         nothing = .allocate(capacity: 1)
         nothing.initialize(to: .unknown)
+        stored = .allocate(capacity: width)
+        stored.initialize(repeating: .unknown, count: width)
     }
 
     deinit {
@@ -747,6 +827,7 @@ final class BlockScratch: @unchecked Sendable {
         rootNo.deallocate()
         stack.deallocate()
         nothing.deallocate()
+        stored.deallocate()
         for slots in laneSlots { slots.free() }
     }
 
@@ -769,7 +850,7 @@ final class BlockScratch: @unchecked Sendable {
     @inline(__always)
     func setLane(_ lane: Int, _ run: CompiledRun) {
         fields[lane] = run.fields.baseAddress ?? nothing
-        items[lane] = UnsafePointer(run.items.baseAddress ?? UnsafePointer(nothing))
+        items[lane] = run.items
         (runs + lane).initialize(to: run)
     }
 

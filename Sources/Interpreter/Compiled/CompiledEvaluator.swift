@@ -19,8 +19,8 @@ struct CompiledRun {
     let constants: UnsafeBufferPointer<SlotValue>
     let constantItems: UnsafeBufferPointer<SlotValue>
     let constantText: UnsafeBufferPointer<UInt8>
-    let fields: UnsafeMutableBufferPointer<SlotValue>
-    let items: UnsafeBufferPointer<SlotValue>
+    let fields: UnsafeMutableBufferPointer<StoredSlot>
+    let items: UnsafeBufferPointer<StoredSlot>
     let line: UnsafeBufferPointer<UInt8>
     unowned(unsafe) let scratch: CompiledScratch
     let today: CivilDate
@@ -31,7 +31,7 @@ struct CompiledRun {
     /// scratch memory: the run itself never changes, so it is never copied.
     var current: Int32 { scratch.current }
 
-    init(plan: CompiledPlan, fields: UnsafeMutableBufferPointer<SlotValue>, items: UnsafeBufferPointer<SlotValue>,
+    init(plan: CompiledPlan, fields: UnsafeMutableBufferPointer<StoredSlot>, items: UnsafeBufferPointer<StoredSlot>,
          line: UnsafeBufferPointer<UInt8>, scratch: CompiledScratch, today: CivilDate) {
         self.plan = plan
         nodes = plan.nodes
@@ -84,7 +84,7 @@ struct CompiledRun {
             return follow(scratch.variables[Int(depth)], start, count)
         case .member(let base, let slot):
             guard case .record(let record) = try value(base) else { return .unknown }
-            return fields[Int(record) + Int(slot)]
+            return field(Int(record) + Int(slot))
         case .not(let operand):
             let inner = try self.operand(operand)
             if case .bool(let truth) = inner { return .bool(!truth) }
@@ -192,11 +192,11 @@ struct CompiledRun {
             // A list made while deciding would need storage of its own.
             throw GiveUp()
         case .rootField(let slot):
-            return fields[Int(slot)]
+            return field(Int(slot))
         case .currentField(let slot):
             let current = self.current
             guard current >= 0 else { return .unknown }
-            return fields[Int(current) + Int(slot)]
+            return field(Int(current) + Int(slot))
         case .variableField(let depth, let slot):
             return field(ofVariable: depth, slot)
         case .compareConstant(let op, let left, let constant):
@@ -226,8 +226,8 @@ struct CompiledRun {
     @inline(__always)
     func operand(_ index: Int32) throws(GiveUp) -> SlotValue {
         switch nodes[Int(index)] {
-        case .rootField(let slot): return fields[Int(slot)]
-        case .currentField(let slot) where current >= 0: return fields[Int(current) + Int(slot)]
+        case .rootField(let slot): return field(Int(slot))
+        case .currentField(let slot) where current >= 0: return field(Int(current) + Int(slot))
         case .variableField(let depth, let slot): return field(ofVariable: depth, slot)
         case .derived(let derived) where scratch.derivedDone[Int(derived)]: return scratch.derived[Int(derived)]
         case .rootPath(let start, let count): return follow(.record(0), start, count)
@@ -252,7 +252,20 @@ struct CompiledRun {
     @inline(__always)
     func field(ofVariable depth: Int32, _ slot: Int32) -> SlotValue {
         guard Int(depth) < plan.maxVariables, case .record(let record) = scratch.variables[Int(depth)] else { return .unknown }
-        return fields[Int(record) + Int(slot)]
+        return field(Int(record) + Int(slot))
+    }
+
+    /// The household's field at `index` of `fields`.
+    @inline(__always)
+    func field(_ index: Int) -> SlotValue {
+        fields[index].value(items)
+    }
+
+    /// Writes the household's field at `index` (a default); gives up on a
+    /// value slots cannot keep without more items.
+    func setField(_ index: Int, _ value: SlotValue) throws(GiveUp) {
+        guard let stored = StoredSlot.inline(value) else { throw GiveUp() }
+        fields[index] = stored
     }
 
     /// The value at the slots `paths[start..<start+count]` from `start`.
@@ -261,14 +274,14 @@ struct CompiledRun {
         var value = value
         for step in 0..<Int(count) {
             guard case .record(let record) = value else { return .unknown }
-            value = fields[Int(record) + Int(paths[Int(start) + step])]
+            value = field(Int(record) + Int(paths[Int(start) + step]))
         }
         return value
     }
 
     @inline(__always)
     func item(_ list: ListRef, _ position: Int) -> SlotValue {
-        list.isConstant ? constantItems[Int(list.start) + position] : items[Int(list.start) + position]
+        list.isConstant ? constantItems[Int(list.start) + position] : items[Int(list.start) + position].value(items)
     }
 
     func textBytes(_ text: TextRef) -> UnsafeBufferPointer<UInt8> {

@@ -103,8 +103,9 @@ final class CompiledLane: Sendable {
         let fields = plan.plan.schema.records[type].fields
         let base = slots.allocateRecord(fields.count)
         for field in fields {
-            guard let value = store(record[field.slot], field.type, &slots, &text) else { return nil }
-            slots.fields[Int(base) + field.slot] = value
+            guard let value = store(record[field.slot], field.type, &slots, &text),
+                  let stored = StoredSlot.keeping(value, items: &slots.items) else { return nil }
+            slots.fields[Int(base) + field.slot] = stored
         }
         return base
     }
@@ -123,11 +124,12 @@ final class CompiledLane: Sendable {
             return store(record, type: recordType, &slots, &text).map { .record($0) }
         case .list(let elements):
             guard case .list(let element) = type else { return nil }
-            var stored: [SlotValue] = []
+            var stored: [StoredSlot] = []
             stored.reserveCapacity(elements.count)
             for item in elements {
-                guard let value = store(item, element, &slots, &text) else { return nil }
-                stored.append(value)
+                // Numbers kept apart are written before the list's elements, which follow one another.
+                guard let value = store(item, element, &slots, &text), let kept = StoredSlot.keeping(value, items: &slots.items) else { return nil }
+                stored.append(kept)
             }
             // Lists inside the elements are in place already: this one's items follow them.
             let start = slots.items.count
@@ -150,7 +152,7 @@ final class CompiledLane: Sendable {
         -> (CompiledRun, UnsafeBufferPointer<UInt8>?)? {
         guard regionMatches(slots, line) else { return nil }
         var id: UnsafeBufferPointer<UInt8>?
-        if let slot = plan.idSlot, case .text(let text) = slots.fields[slot] {
+        if let slot = plan.idSlot, case .text(let text) = slots.value(slot) {
             let bytes = UnsafeBufferPointer(rebasing: line[Int(text.start)..<Int(text.start + text.count)])
             // Ids with characters the writer escapes (U+2028, U+2029) are left to it.
             if bytes.contains(0xE2) { return nil }
@@ -221,8 +223,8 @@ final class CompiledLane: Sendable {
 
     /// A text field of the household's region (township, village), when given and not empty.
     private func text(_ slots: HouseholdSlots, _ line: UnsafeBufferPointer<UInt8>, part: Int?) -> String? {
-        guard let regionSlot = plan.regionSlot, let part, case .record(let region) = slots.fields[regionSlot],
-              case .text(let text) = slots.fields[Int(region) + part], text.count > 0 else { return nil }
+        guard let regionSlot = plan.regionSlot, let part, case .record(let region) = slots.value(regionSlot),
+              case .text(let text) = slots.value(Int(region) + part), text.count > 0 else { return nil }
         return String(decoding: UnsafeBufferPointer(rebasing: line[Int(text.start)..<Int(text.start + text.count)]), as: UTF8.self)
     }
 
@@ -242,10 +244,10 @@ final class CompiledLane: Sendable {
     /// writes the warning.
     private func regionMatches(_ slots: HouseholdSlots, _ line: UnsafeBufferPointer<UInt8>) -> Bool {
         let policy = plan.policyRegion
-        guard !policy.isEmpty, let regionSlot = plan.regionSlot, case .record(let region) = slots.fields[regionSlot] else { return true }
+        guard !policy.isEmpty, let regionSlot = plan.regionSlot, case .record(let region) = slots.value(regionSlot) else { return true }
         var given = 0
         for part in plan.regionParts.indices {
-            guard let slot = plan.regionParts[part], case .text(let text) = slots.fields[Int(region) + slot], text.count > 0 else { break }
+            guard let slot = plan.regionParts[part], case .text(let text) = slots.value(Int(region) + slot), text.count > 0 else { break }
             given += 1
             if part < policy.count {
                 let matches = policy[part].withUnsafeBytes { name in
@@ -260,8 +262,8 @@ final class CompiledLane: Sendable {
     /// A household read and prepared (defaults filled, checks passed), for
     /// measuring the decision alone.
     struct Prepared: Sendable {
-        let fields: [SlotValue]
-        let items: [SlotValue]
+        let fields: [StoredSlot]
+        let items: [StoredSlot]
         let line: [UInt8]
     }
 
@@ -319,8 +321,8 @@ final class CompiledLane: Sendable {
 /// Households read and prepared, each thread's copy in memory of its own,
 /// for measuring the decision alone.
 final class PreparedHouseholds: @unchecked Sendable {
-    private let fields: UnsafeMutableBufferPointer<SlotValue>
-    private let items: UnsafeMutableBufferPointer<SlotValue>
+    private let fields: UnsafeMutableBufferPointer<StoredSlot>
+    private let items: UnsafeMutableBufferPointer<StoredSlot>
     private let lines: UnsafeMutableBufferPointer<UInt8>
     private let ranges: [(fields: Range<Int>, items: Range<Int>, line: Range<Int>)]
 
@@ -352,7 +354,7 @@ final class PreparedHouseholds: @unchecked Sendable {
     var count: Int { ranges.count }
 
     /// Household `index`: its fields, list elements and line. Deciding reads them and does not change them.
-    subscript(index: Int) -> (UnsafeMutableBufferPointer<SlotValue>, UnsafeBufferPointer<SlotValue>, UnsafeBufferPointer<UInt8>) {
+    subscript(index: Int) -> (UnsafeMutableBufferPointer<StoredSlot>, UnsafeBufferPointer<StoredSlot>, UnsafeBufferPointer<UInt8>) {
         let range = ranges[index]
         return (UnsafeMutableBufferPointer(rebasing: fields[range.fields]), UnsafeBufferPointer(rebasing: items[range.items]),
                 UnsafeBufferPointer(rebasing: lines[range.line]))

@@ -69,7 +69,7 @@ extension CompiledRun {
         let rules = plan.recordRules[type]
         for index in rules.nestedWithDefaults {
             let (slot, recordType, isList) = plan.nested[index]
-            switch fields[Int(record) + Int(slot)] {
+            switch field(Int(record) + Int(slot)) {
             case .record(let child) where !isList:
                 try complete(child, type: Int(recordType))
             case .list(let list) where isList:
@@ -85,7 +85,7 @@ extension CompiledRun {
             let (slot, node) = plan.defaults[rules.defaults.lowerBound]
             if fields[Int(record) + Int(slot)].isUnknown {
                 let value = try value(node)
-                if !value.isUnknown { fields[Int(record) + Int(slot)] = value }
+                if !value.isUnknown { try setField(Int(record) + Int(slot), value) }
             }
         } else {
             // Every default sees the record as it was read, as in the general path.
@@ -96,7 +96,7 @@ extension CompiledRun {
                 let value = try value(node)
                 if !value.isUnknown { computed.append((Int(slot), value)) }
             }
-            for (slot, value) in computed { fields[Int(record) + slot] = value }
+            for (slot, value) in computed { try setField(Int(record) + slot, value) }
         }
         scratch.current = -1
     }
@@ -114,7 +114,7 @@ extension CompiledRun {
         }
         for index in rules.nestedWithChecks {
             let (slot, recordType, isList) = plan.nested[index]
-            switch fields[Int(record) + Int(slot)] {
+            switch field(Int(record) + Int(slot)) {
             case .record(let child) where !isList:
                 try check(child, type: Int(recordType))
             case .list(let list) where isList:
@@ -244,11 +244,11 @@ extension CompiledRun {
     /// The alerts of `plan.kindTriggers` that an event triggers, each with
     /// the date of its latest event (in `scratch.triggerDates`).
     private func kindTriggered(_ group: CompiledPlan.KindTriggers) -> UInt64 {
-        guard case .list(let list) = fields[group.listSlot] else { return 0 }
+        guard case .list(let list) = field(group.listSlot) else { return 0 }
         var found: UInt64 = 0
         for position in 0..<Int(list.count) {
-            guard case .record(let record) = item(list, position), case .date(let date) = fields[Int(record) + group.dateSlot],
-                  date <= today, case .enumeration(let member) = fields[Int(record) + group.kindSlot], member >= 0, member < 64 else { continue }
+            guard case .record(let record) = item(list, position), case .date(let date) = field(Int(record) + group.dateSlot),
+                  date <= today, case .enumeration(let member) = field(Int(record) + group.kindSlot), member >= 0, member < 64 else { continue }
             var triggered = group.alertsOfMember[member]
             while triggered != 0 {
                 let alert = triggered.trailingZeroBitCount
@@ -286,10 +286,10 @@ extension CompiledRun {
                 guard case .list(let list) = try value(alert.triggerList) else { continue }
                 for position in 0..<Int(list.count) {
                     let element = item(list, position)
-                    guard case .record(let record) = element, case .date(let date) = fields[Int(record) + alert.triggerDateSlot],
+                    guard case .record(let record) = element, case .date(let date) = field(Int(record) + alert.triggerDateSlot),
                           date <= asOf else { continue }
                     if let (slot, members) = alert.triggerKinds {
-                        guard case .enumeration(let member) = fields[Int(record) + slot], member >= 0, member < 64,
+                        guard case .enumeration(let member) = field(Int(record) + slot), member >= 0, member < 64,
                               members & (1 << UInt64(member)) != 0 else { continue }
                     } else if alert.triggerFilter >= 0 {
                         scratch.variables[0] = element

@@ -73,7 +73,7 @@ extension FastRecordDecoder.Reader {
         return base
     }
 
-    mutating func slotList(_ field: FastRecordDecoder.FieldTable, _ slots: inout HouseholdSlots) -> SlotValue? {
+    mutating func slotList(_ field: FastRecordDecoder.FieldTable, _ slots: inout HouseholdSlots) -> StoredSlot? {
         if literal("null") { return .unknown }
         guard consume(0x5B) else { return nil }
         let start = slots.pending.count
@@ -98,12 +98,14 @@ extension FastRecordDecoder.Reader {
 
     /// One value of a field's kind (an element, for a list).
     @inline(__always)
-    mutating func slotValue(_ field: FastRecordDecoder.FieldTable, _ slots: inout HouseholdSlots) -> SlotValue? {
+    mutating func slotValue(_ field: FastRecordDecoder.FieldTable, _ slots: inout HouseholdSlots) -> StoredSlot? {
         if literal("null") { return .unknown }
         switch field.kind {
-        case .text: return textRef().map { .text($0) }
+        case .text: return textRef().flatMap { .text($0) }
         case .record: return slotRecord(Int(field.index), &slots).map { .record($0) }
-        case .bool, .date, .number, .enumeration, .unsupported: return scalar(field)
+        case .bool, .date, .number, .enumeration, .unsupported:
+            guard let value = scalar(field) else { return nil }
+            return StoredSlot.keeping(value, items: &slots.items)
         }
     }
 

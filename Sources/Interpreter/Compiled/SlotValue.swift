@@ -61,12 +61,12 @@ struct ListRef: Sendable {
     let isConstant: Bool
 }
 
-/// A growable run of slot values in memory of its own: appending and
+/// A growable run of stored slots (`StoredSlot`) in memory of its own: appending and
 /// writing check nothing but room, as the reader does for every field of
 /// every household. A plain struct of a pointer and counts: copies share
 /// the memory, and its owner (`CompiledScratch`) frees it.
 struct SlotBuffer {
-    private(set) var base: UnsafeMutablePointer<SlotValue>
+    private(set) var base: UnsafeMutablePointer<StoredSlot>
     private(set) var count = 0
     private(set) var capacity: Int
 
@@ -85,7 +85,7 @@ struct SlotBuffer {
     }
 
     @inline(__always)
-    mutating func append(_ value: SlotValue) {
+    mutating func append(_ value: StoredSlot) {
         reserve(1)
         (base + count).initialize(to: value)
         count += 1
@@ -109,14 +109,14 @@ struct SlotBuffer {
     }
 
     @inline(__always)
-    subscript(index: Int) -> SlotValue {
+    subscript(index: Int) -> StoredSlot {
         get { base[index] }
         nonmutating set { base[index] = newValue }
     }
 
     mutating func removeAll() { count = 0 }
 
-    var buffer: UnsafeMutableBufferPointer<SlotValue> { UnsafeMutableBufferPointer(start: base, count: count) }
+    var buffer: UnsafeMutableBufferPointer<StoredSlot> { UnsafeMutableBufferPointer(start: base, count: count) }
 
     func free() { base.deallocate() }
 }
@@ -137,6 +137,11 @@ struct HouseholdSlots {
         fields.removeAll()
         items.removeAll()
         pending.removeAll()
+    }
+
+    /// The value of field `index` of `fields`.
+    func value(_ index: Int) -> SlotValue {
+        fields[index].value(UnsafeBufferPointer(items.buffer))
     }
 
     /// Room for a record of `count` fields, all unknown; where it begins.

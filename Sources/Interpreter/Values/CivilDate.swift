@@ -19,7 +19,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// 1970-01-01, day 0: a neutral date where one is needed but none is given.
     public static let epoch = CivilDate(unchecked: 0)
 
-    private init(unchecked days: Int) {
+    init(unchecked days: Int) {
         // Callers pass days within firstDay...lastDay, well inside Int32.
         daysSinceEpoch = Int32(truncatingIfNeeded: days)
     }

@@ -53,11 +53,46 @@ import Testing
         }
     }
 
-    /// Generated households, with the unusual ones of `CompiledEvaluationTests.variants` mixed in.
+    /// Generated households, with the unusual ones of `CompiledEvaluationTests.variants`
+    /// mixed in, and others with fields left out (`withHoles`).
     static func households(seed: UInt64, count: Int) -> [String] {
         let generator = HouseholdGenerator(seed: seed)
         let variants = CompiledEvaluationTests.variants()
-        return (0..<count).map { $0 % 3 == 2 ? variants[$0 / 3 % variants.count] : generator.json($0) }
+        return (0..<count).map { index in
+            switch index % 3 {
+            case 2: return variants[index / 3 % variants.count]
+            case 1 where index % 6 == 1: return withHoles(generator.json(index), index)
+            default: return generator.json(index)
+            }
+        }
+    }
+
+    /// The household with some fields that are not required left out, at
+    /// every depth (truth values, enumeration members, amounts, dates), each
+    /// member missing another one: the fields read as the slots keep them
+    /// (`BlockRun.stored`) are then unknown in some lanes only.
+    static func withHoles(_ line: String, _ index: Int) -> String {
+        guard var object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { return line }
+        let memberKeys = ["labour", "health", "medical_insurance", "dibao", "relation", "tekun", "public_servant", "in_school", "birth_date",
+                          "disability_grade", "sex"]
+        if let members = object["members"] as? [[String: Any]] {
+            object["members"] = members.enumerated().map { position, member in
+                var member = member
+                member[memberKeys[(index / 6 + position) % memberKeys.count]] = nil
+                return member
+            }
+        }
+        let sections: [(String, [String])] = [("guarantees", ["school_dropout", "medical_insured_all", "safe_water", "dangerous_house"]),
+                                              ("income", ["previous_net_per_capita", "rigid_expense", "period_start"]),
+                                              ("assets", ["deposits", "commercial_housing", "business"])]
+        for (section, keys) in sections {
+            guard var record = object[section] as? [String: Any] else { continue }
+            record[keys[index / 6 % keys.count]] = nil
+            object[section] = record
+        }
+        for key in ["monitored_type", "disaster_kind", "relocation_site"] where (index / 6) % 2 == 0 { object[key] = nil }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return line }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// Compares, block by block, every node that reads no quantifier's

@@ -200,6 +200,54 @@ import Testing
         #expect(text.contains("\"rule\":\"shares\""), "the alert fires for some households")
     }
 
+    /// Slots keep a number in eight bytes when its denominator divides
+    /// 1,000 and its numerator fits in 56 bits, and apart in the household's
+    /// items otherwise (`StoredSlot`): amounts of every length and sign,
+    /// whole or with decimals, in fields and in list elements, give the
+    /// general path's bytes, and those kept apart are still decided compiled.
+    @Test func amountsOfEveryLengthGiveTheSameBytesBothWays() throws {
+        // Each category tells an amount from its neighbours (odd or even, or with a fraction).
+        let loaded = PolicyTesting.load("""
+        category wage "工资" { when floor(income.wage / 2) * 2 != income.wage }
+        category deposits "存款" { when (floor(assets.deposits / 2) * 2 != assets.deposits) otherwise false }
+        category vehicle "车辆" { when any(v in assets.vehicles: (floor(v.value / 2) * 2 != v.value) otherwise false) otherwise false }
+        category previous "上年" { when (floor(income.previous_net_per_capita / 2) * 2 != income.previous_net_per_capita) otherwise false }
+        category even "其余" { when true }
+        """)
+        let plan = try #require(loaded.plan, "\(loaded.diagnostics)")
+        let generator = HouseholdGenerator(seed: 12)
+        let amounts: [Any] = [40_000_000_000_000_001, 36_028_797_018_963_968, 36_028_797_018_963_967, -40_000_000_000_000_001,
+                              Decimal(string: "12345678901234.56")!, Decimal(string: "0.05")!, Decimal(string: "-0.5")!, 0, 1]
+        var lines: [String] = []
+        var apart: [Int] = []
+        for index in 0..<(amounts.count * 4) {
+            guard var object = (try? JSONSerialization.jsonObject(with: Data(generator.json(index).utf8))) as? [String: Any] else { continue }
+            let amount = amounts[index % amounts.count]
+            var income = object["income"] as? [String: Any] ?? [:]
+            var assets = object["assets"] as? [String: Any] ?? [:]
+            switch index / amounts.count {
+            case 0: income["wage"] = amount
+            case 1: assets["deposits"] = amount
+            case 2: assets["vehicles"] = [["kind": "car", "value": amount], ["kind": "truck", "value": 1]]
+            default: income["previous_net_per_capita"] = amount
+            }
+            object["income"] = income
+            object["assets"] = assets
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            if index % amounts.count < 4 { apart.append(lines.count) }
+            lines.append(String(decoding: data, as: UTF8.self))
+        }
+        #expect(lines.count == amounts.count * 4)
+        let (mismatches, _) = Self.compare(lines, plan: plan, asOf: CivilDate(year: 2021, month: 9, day: 30)!)
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(3).joined(separator: "\n"))")
+        let evaluator = HouseholdEvaluator(plan: plan, asOf: CivilDate(year: 2021, month: 9, day: 30)!)
+        let decided = apart.filter { evaluator.isDecidedCompiled(Self.raw(lines[$0], $0 + 1)) }
+        #expect(decided.count >= apart.count / 2, "households with amounts kept apart decided compiled: \(decided.count) of \(apart.count)")
+        let (together, general) = Self.compareInBlocks(lines, plan: plan, asOf: CivilDate(year: 2021, month: 9, day: 30)!)
+        let same = together == general
+        #expect(same, "decided in blocks, the households get other bytes than by the general path")
+    }
+
     @Test func fengduDecidesNearlyEveryGeneratedHouseholdCompiled() throws {
         let plan = try #require(Self.plans.first { $0.metadata.id == "chongqing/fengdu/2021" })
         let generator = HouseholdGenerator(seed: 5)
