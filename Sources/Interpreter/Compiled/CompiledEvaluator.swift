@@ -333,7 +333,8 @@ struct CompiledRun {
             return memo.pointee.result
         }
         let result: CivilDate
-        do { result = try plan.evaluator.shift(date, by: duration) } catch { throw GiveUp() }
+        // Days and months need no calendar: shifted without a copy of the general evaluator (its references counted).
+        do { result = try Evaluator.shift(date, byDaysOrMonths: duration) ?? plan.evaluator.shift(date, by: duration) } catch { throw GiveUp() }
         memo.pointee = DateMemo(date: date, amount: duration.amount, key: duration.unit.key, result: result)
         return result
     }

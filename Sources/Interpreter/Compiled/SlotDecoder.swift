@@ -103,9 +103,14 @@ extension FastRecordDecoder.Reader {
         switch field.kind {
         case .text: return textRef().flatMap { .text($0) }
         case .record: return slotRecord(Int(field.index), &slots).map { .record($0) }
-        case .bool, .date, .number, .enumeration, .unsupported:
-            guard let value = scalar(field) else { return nil }
-            return StoredSlot.keeping(value, items: &slots.items)
+        // Each kind read and written as it is, with no `SlotValue` between.
+        case .bool: return truthValue().map { .bool($0) }
+        case .date: return dateValue().map { .date($0) }
+        case .number:
+            guard let number = numberValue(field) else { return nil }
+            return StoredSlot.inlineNumber(number) ?? StoredSlot.keeping(.number(number), items: &slots.items)
+        case .enumeration: return memberValue(field).flatMap { .enumeration($0) }
+        case .unsupported: return nil
         }
     }
 

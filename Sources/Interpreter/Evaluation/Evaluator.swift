@@ -197,17 +197,23 @@ public struct Evaluator: Sendable {
 
     /// A date moved by a duration; working days are counted on the policy's calendar.
     func shift(_ date: CivilDate, by duration: Duration) throws(EvaluationError) -> CivilDate {
+        if let shifted = try Self.shift(date, byDaysOrMonths: duration) { return shifted }
         guard let offset = Int(exactly: duration.amount) else { throw EvaluationError(.dateOutOfRange) }
+        guard let calendar = plan?.calendar else { throw EvaluationError(.notInCalendar(date, calendar: "?")) }
+        guard let counted = calendar.adding(workingDays: offset, to: date) else {
+            throw EvaluationError(.notInCalendar(Evaluator.firstUncovered(from: date, offset, calendar), calendar: calendar.id))
+        }
+        return counted
+    }
+
+    /// `shift` for days and months, which need no calendar; nil for working days.
+    static func shift(_ date: CivilDate, byDaysOrMonths duration: Duration) throws(EvaluationError) -> CivilDate? {
         let shifted: CivilDate?
         switch duration.unit {
-        case .days: shifted = date.adding(days: offset)
-        case .months: shifted = date.adding(months: offset)
-        case .workingDays:
-            guard let calendar = plan?.calendar else { throw EvaluationError(.notInCalendar(date, calendar: "?")) }
-            guard let counted = calendar.adding(workingDays: offset, to: date) else {
-                throw EvaluationError(.notInCalendar(Evaluator.firstUncovered(from: date, offset, calendar), calendar: calendar.id))
-            }
-            shifted = counted
+        case .workingDays: return nil
+        case .days, .months:
+            guard let offset = Int(exactly: duration.amount) else { throw EvaluationError(.dateOutOfRange) }
+            shifted = duration.unit == .days ? date.adding(days: offset) : date.adding(months: offset)
         }
         guard let shifted else { throw EvaluationError(.dateOutOfRange) }
         return shifted

@@ -528,59 +528,78 @@ struct FastRecordDecoder: Sendable {
         /// A value of a field of kind bool, date, number or enumeration.
         mutating func scalar(_ field: FieldTable) -> SlotValue? {
             switch field.kind {
-            case .bool:
-                if literal("true") { return .bool(true) }
-                if literal("false") { return .bool(false) }
-                return nil
-            case .date:
-                // Nearly always ten bytes between quotes, read where they are;
-                // anything else is read as a string first, with the same answer.
-                skipSpace()
-                if position + 12 <= bytes.count, bytes[position] == 0x22, bytes[position + 11] == 0x22, let base = bytes.baseAddress,
-                   let date = CivilDate.parse(utf8: UnsafeBufferPointer(start: base + position + 1, count: 10)) {
-                    position += 12
-                    return .date(date)
-                }
-                guard let text = rawString(), let date = CivilDate.parse(utf8: text) else { return nil }
-                return .date(date)
-            case .number:
-                // A value the field refuses (too many decimals for money, not
-                // whole, out of bounds) is left to the general path, which says so.
-                func checked(_ value: Rational, places: Int) -> SlotValue? {
-                    if field.isMoney, places > 2 { return nil }
-                    if field.isInteger, !value.isInteger { return nil }
-                    if field.boundsIndex >= 0, !tables.bounds[Int(field.boundsIndex)].contains(value) { return nil }
-                    return .number(value)
-                }
-                if let (value, places) = shortNumber() { return checked(value, places: places) }
-                // Longer numbers are read from their bytes; one too long for that is left to the general path.
-                guard let text = numberBytes(), let parsed = Rational.parsePlainDecimal(utf8: text) else { return nil }
-                return checked(parsed.value, places: parsed.decimalPlaces)
-            case .enumeration:
-                let members = tables.members[Int(field.index)]
-                if members.count <= 8 {
-                    // Few members: each is tried where the string begins, with no search for its end.
-                    skipSpace()
-                    guard position < bytes.count, bytes[position] == 0x22 else { return nil }
-                    for member in 0..<members.count {
-                        if let length = members.matches(member, in: bytes, at: position + 1) {
-                            position += length + 2
-                            return .enumeration(member)
-                        }
-                    }
-                    return nil
-                }
-                // More: the string's end is found, then the member by its hash.
+            case .bool: return truthValue().map { .bool($0) }
+            case .date: return dateValue().map { .date($0) }
+            case .number: return numberValue(field).map { .number($0) }
+            case .enumeration: return memberValue(field).map { .enumeration($0) }
+            case .text, .record, .unsupported: return nil
+            }
+        }
+
+        /// `true` or `false`.
+        @inline(__always)
+        mutating func truthValue() -> Bool? {
+            if literal("true") { return true }
+            if literal("false") { return false }
+            return nil
+        }
+
+        /// A date, as a string.
+        @inline(__always)
+        mutating func dateValue() -> CivilDate? {
+            // Nearly always ten bytes between quotes, read where they are;
+            // anything else is read as a string first, with the same answer.
+            skipSpace()
+            if position + 12 <= bytes.count, bytes[position] == 0x22, bytes[position + 11] == 0x22, let base = bytes.baseAddress,
+               let date = CivilDate.parse(utf8: UnsafeBufferPointer(start: base + position + 1, count: 10)) {
+                position += 12
+                return date
+            }
+            guard let text = rawString(), let date = CivilDate.parse(utf8: text) else { return nil }
+            return date
+        }
+
+        /// A number the field takes.
+        @inline(__always)
+        mutating func numberValue(_ field: FieldTable) -> Rational? {
+            // A value the field refuses (too many decimals for money, not
+            // whole, out of bounds) is left to the general path, which says so.
+            func checked(_ value: Rational, places: Int) -> Rational? {
+                if field.isMoney, places > 2 { return nil }
+                if field.isInteger, !value.isInteger { return nil }
+                if field.boundsIndex >= 0, !tables.bounds[Int(field.boundsIndex)].contains(value) { return nil }
+                return value
+            }
+            if let (value, places) = shortNumber() { return checked(value, places: places) }
+            // Longer numbers are read from their bytes; one too long for that is left to the general path.
+            guard let text = numberBytes(), let parsed = Rational.parsePlainDecimal(utf8: text) else { return nil }
+            return checked(parsed.value, places: parsed.decimalPlaces)
+        }
+
+        /// A member of the field's enumeration, by its name.
+        @inline(__always)
+        mutating func memberValue(_ field: FieldTable) -> Int? {
+            let members = tables.members[Int(field.index)]
+            if members.count <= 8 {
+                // Few members: each is tried where the string begins, with no search for its end.
                 skipSpace()
                 guard position < bytes.count, bytes[position] == 0x22 else { return nil }
-                let start = position + 1
-                let (end, _) = stringEnd(from: start)
-                guard end < bytes.count, bytes[end] == 0x22, let member = members.index(in: bytes, at: start, length: end - start) else { return nil }
-                position = end + 1
-                return .enumeration(member)
-            case .text, .record, .unsupported:
+                for member in 0..<members.count {
+                    if let length = members.matches(member, in: bytes, at: position + 1) {
+                        position += length + 2
+                        return member
+                    }
+                }
                 return nil
             }
+            // More: the string's end is found, then the member by its hash.
+            skipSpace()
+            guard position < bytes.count, bytes[position] == 0x22 else { return nil }
+            let start = position + 1
+            let (end, _) = stringEnd(from: start)
+            guard end < bytes.count, bytes[end] == 0x22, let member = members.index(in: bytes, at: start, length: end - start) else { return nil }
+            position = end + 1
+            return member
         }
     }
 }
