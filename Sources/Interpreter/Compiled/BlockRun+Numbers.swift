@@ -148,6 +148,18 @@ extension BlockRun {
             }
             return result
         case .count where count == 1:
+            if let lists = stored(argument, mask) {
+                // A list field, its count read from the slot.
+                var result = Numbers()
+                forEach(mask) { lane in
+                    switch lists[lane].kind {
+                    case 0: result.unknown |= bit(lane)
+                    case 8: out[lane] = Rational(Int64(lists[lane].spanCount))
+                    default: result.failed |= bit(lane)
+                    }
+                }
+                return result
+            }
             return withColumn { lists in
                 var result = Numbers(failed: evaluate(argument, mask, lists))
                 forEach(mask & ~result.failed) { lane in
@@ -164,6 +176,18 @@ extension BlockRun {
                 // The same in every lane: worked out once.
                 forEach(mask) { out[$0] = Self.part(builtin, of: today) }
                 return Numbers()
+            }
+            if let dates = stored(argument, mask) {
+                // A date field, read from the slot.
+                var result = Numbers()
+                forEach(mask) { lane in
+                    switch dates[lane].kind {
+                    case 0: result.unknown |= bit(lane)
+                    case 3: out[lane] = Self.part(builtin, of: dates[lane].date)
+                    default: result.failed |= bit(lane)
+                    }
+                }
+                return result
             }
             return withColumn { dates in
                 var result = Numbers(failed: evaluate(argument, mask, dates))

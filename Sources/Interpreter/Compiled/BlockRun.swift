@@ -408,6 +408,28 @@ struct BlockRun {
         case .compare(let op, let left, let right) where plan.isNumber[Int(left)] || plan.isNumber[Int(right)]:
             return compareNumbers(op, left, right, mask)
         case .compare(let op, let left, let right):
+            if case .today = nodes[Int(right)], let dates = stored(left, mask) {
+                // A field against the evaluation date (`e.date <= today`), read from the slots.
+                let asOf = SlotValue.date(today)
+                var result = Truth()
+                forEach(mask) { lane in
+                    let slot = dates[lane]
+                    let holds: Bool
+                    switch slot.kind {
+                    case 0: return
+                    case 3: holds = op.orders(slot.date, today)
+                    default:
+                        let value = slot.value(block.items[lane])
+                        guard let compared = Self.compare(op, value, asOf) ?? (try? block.runs[lane].compare(op, value, asOf)) else {
+                            result.failed |= bit(lane)
+                            return
+                        }
+                        holds = compared
+                    }
+                    if holds { result.yes |= bit(lane) } else { result.no |= bit(lane) }
+                }
+                return result
+            }
             return withColumn { column in
                 let failed = binary(left, right, mask, column) { lane, a, b in
                     if a.isUnknown || b.isUnknown { return .unknown }

@@ -47,7 +47,8 @@ struct StoredSlot: Sendable, Equatable {
     var isUnknown: Bool { raw & 0xF == Kind.unknown }
 
     /// The kind, for reading a slot without a `SlotValue` between: 0 unknown,
-    /// 1 truth value, 2 number, 5 enumeration member, 9 number kept apart (the table above).
+    /// 1 truth value, 2 number, 3 date, 5 enumeration member, 8 list, 9
+    /// number kept apart (the table above).
     @inline(__always)
     var kind: UInt64 { raw & 0xF }
 
@@ -161,12 +162,13 @@ struct StoredSlot: Sendable, Equatable {
     @inline(__always)
     private var high: Int32 { Int32(truncatingIfNeeded: raw >> 32) }
 
-    /// Bits 8–31: a text's length or a list's count.
+    /// Bits 8–31: a text's length or a list's count (kinds 6 and 8).
     @inline(__always)
-    private var spanCount: Int32 { Int32(truncatingIfNeeded: raw >> 8 & 0xFF_FFFF) }
+    var spanCount: Int32 { Int32(truncatingIfNeeded: raw >> 8 & 0xFF_FFFF) }
 
+    /// The date of a slot of kind 3.
     @inline(__always)
-    private var date: CivilDate { CivilDate(unchecked: Int(high)) }
+    var date: CivilDate { CivilDate(unchecked: Int(high)) }
 
     /// The number of a slot of kind 2 (`Kind.number`).
     @inline(__always)

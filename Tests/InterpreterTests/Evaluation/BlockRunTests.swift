@@ -8,7 +8,8 @@ import Testing
 /// the same value, and a failure exactly where it gives up.
 @Suite struct BlockRunTests {
     /// Rules with every kind of number node (and a truth value chosen by
-    /// `if`), and lanes that overflow, divide by zero, or leave a field unknown.
+    /// `if`, a date field against the evaluation date), and lanes that
+    /// overflow, divide by zero, or leave a field unknown.
     static let numbers = """
     let per_head = income.wage / count(members)
     let thirds = round(per_head / 3, 1)
@@ -25,6 +26,9 @@ import Testing
     let maybe = (income.previous_net_per_capita otherwise income.rigid_expense / count(members)) + 1 yuan/person/year
     let picked = (if income.rigid_expense > 100 yuan/year then income.wage else income.transfer) * 2
     let flag = if income.rigid_expense > 100 yuan/year then income.wage > 20000 yuan/year else count(members) > 3
+    let started = income.period_start <= today
+    let cars = count(assets.vehicles) + year(monitoring.identified_on) - 2000
+    category started "开始" { when started or cars > 20 }
     category flagged "条件真值" { when flag and picked > 1 yuan/year }
     category maybe "或许" { when maybe > 3000 yuan/person/year or picked > 9000 yuan/year }
     exclude overflow "溢出" { when huge < 0 yuan/year otherwise false }
@@ -84,7 +88,7 @@ import Testing
         }
         let sections: [(String, [String])] = [("guarantees", ["school_dropout", "medical_insured_all", "safe_water", "dangerous_house"]),
                                               ("income", ["previous_net_per_capita", "rigid_expense", "period_start"]),
-                                              ("assets", ["deposits", "commercial_housing", "business"])]
+                                              ("assets", ["deposits", "commercial_housing", "business", "vehicles"])]
         for (section, keys) in sections {
             guard var record = object[section] as? [String: Any] else { continue }
             record[keys[index / 6 % keys.count]] = nil
