@@ -48,11 +48,12 @@ extension BlockRun {
             // A field, read as the slots keep it.
             var result = Numbers()
             forEach(mask) { lane in
-                switch column[lane].kind {
-                case 0: result.unknown |= bit(lane)
-                case 2: out[lane] = column[lane].inlineNumber
-                case 9: out[lane] = column[lane].apart(block.items[lane])
-                default: result.failed |= bit(lane)
+                if let number = column[lane].number(block.items[lane]) {
+                    out[lane] = number
+                } else if column[lane].isUnknown {
+                    result.unknown |= bit(lane)
+                } else {
+                    result.failed |= bit(lane)
                 }
             }
             return result

@@ -98,17 +98,17 @@ struct BlockRun {
                 out[lane] = block.fields[lane][Int(record) + Int(slot)]
             }
         case .rootPath(let start, let count) where count > 0:
-            forEach(mask) { out[$0] = storedPath($0, 0, start, count) }
+            forEach(mask) { out[$0] = storedPath($0, start, count) }
         default:
             return nil
         }
         return out
     }
 
-    /// The slot at `paths[start..<start+count]` from the record at `record`, in lane `lane`.
+    /// The slot at `paths[start..<start+count]` from the household, in lane `lane`.
     @inline(__always)
-    private func storedPath(_ lane: Int, _ record: Int32, _ start: Int32, _ count: Int32) -> StoredSlot {
-        var slot = block.fields[lane][Int(record) + Int(paths[Int(start)])]
+    private func storedPath(_ lane: Int, _ start: Int32, _ count: Int32) -> StoredSlot {
+        var slot = block.fields[lane][Int(paths[Int(start)])]
         for step in 1..<Int(count) {
             guard let next = slot.record else { return .unknown }
             slot = block.fields[lane][Int(next) + Int(paths[Int(start) + step])]
@@ -381,9 +381,7 @@ struct BlockRun {
                     let holds: Bool
                     switch element[lane].kind {
                     case 0: return
-                    case 5:
-                        let member = element[lane].member
-                        holds = (member >= 0 && member < 64 && members & (1 << UInt64(member)) != 0) != negated
+                    case 5: holds = Self.isMember(element[lane].member, of: members) != negated
                     default: holds = negated
                     }
                     if holds { result.yes |= bit(lane) } else { result.no |= bit(lane) }
@@ -396,7 +394,7 @@ struct BlockRun {
                     let holds: Bool
                     switch element[lane] {
                     case .unknown: return
-                    case .enumeration(let member): holds = (member >= 0 && member < 64 && members & (1 << UInt64(member)) != 0) != negated
+                    case .enumeration(let member): holds = Self.isMember(member, of: members) != negated
                     default: holds = negated
                     }
                     if holds { result.yes |= bit(lane) } else { result.no |= bit(lane) }
@@ -675,6 +673,12 @@ struct BlockRun {
 
     @inline(__always)
     func bit(_ lane: Int) -> UInt64 { UInt64(1) << UInt64(lane) }
+
+    /// Whether `member` is in the set `members` (bit `m` for member `m`, all below 64).
+    @inline(__always)
+    static func isMember(_ member: Int, of members: UInt64) -> Bool {
+        member >= 0 && member < 64 && members & (1 << UInt64(member)) != 0
+    }
 
     /// Calls `body` for each lane of `mask`, in order (all 64, the common
     /// case, counted through without finding the next bit).

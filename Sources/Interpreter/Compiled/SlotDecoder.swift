@@ -108,7 +108,7 @@ extension FastRecordDecoder.Reader {
         case .date: return dateValue().map { .date($0) }
         case .number:
             guard let number = numberValue(field) else { return nil }
-            return StoredSlot.inlineNumber(number) ?? StoredSlot.keeping(.number(number), items: &slots.items)
+            return StoredSlot.keeping(number, items: &slots.items)
         case .enumeration: return memberValue(field).flatMap { .enumeration($0) }
         case .unsupported: return nil
         }

@@ -112,14 +112,25 @@ struct StoredSlot: Sendable, Equatable {
     /// `value` as slots keep it; a number that does not fit in eight bytes
     /// is written at the end of `items`. Nil for a value nothing keeps.
     static func keeping(_ value: SlotValue, items: inout SlotBuffer) -> StoredSlot? {
-        if case .number(let number) = value, inlineNumber(number) == nil {
-            guard items.count <= Int(Int32.max) - 2 else { return nil }
-            let index = items.count
-            items.append(StoredSlot(raw: UInt64(bitPattern: number.numerator)))
-            items.append(StoredSlot(raw: UInt64(bitPattern: number.denominator)))
-            return StoredSlot(raw: UInt64(index) << 32 | Kind.numberApart)
-        }
+        if case .number(let number) = value { return keeping(number, items: &items) }
         return inline(value)
+    }
+
+    /// A number as slots keep it: in the slot when it fits, else its
+    /// numerator and denominator at the end of `items`.
+    @inline(__always)
+    static func keeping(_ number: Rational, items: inout SlotBuffer) -> StoredSlot? {
+        inlineNumber(number) ?? keepingApart(number, items: &items)
+    }
+
+    /// The rare case of `keeping`, out of the reader's way.
+    @inline(never)
+    private static func keepingApart(_ number: Rational, items: inout SlotBuffer) -> StoredSlot? {
+        guard items.count <= Int(Int32.max) - 2 else { return nil }
+        let index = items.count
+        items.append(StoredSlot(raw: UInt64(bitPattern: number.numerator)))
+        items.append(StoredSlot(raw: UInt64(bitPattern: number.denominator)))
+        return StoredSlot(raw: UInt64(index) << 32 | Kind.numberApart)
     }
 
     /// `value` in eight bytes, with nothing kept apart; nil when it needs more.
@@ -172,7 +183,7 @@ struct StoredSlot: Sendable, Equatable {
 
     /// The number of a slot of kind 2 (`Kind.number`).
     @inline(__always)
-    var inlineNumber: Rational {
+    private var inlineNumber: Rational {
         let code = raw >> 4 & 0xF
         // 5^b for b in 0...3 (1, 5, 25, 125), one byte each of a constant.
         let fives = Int64(0x7D19_0501 >> ((code & 3) * 8) & 0xFF)
@@ -180,7 +191,7 @@ struct StoredSlot: Sendable, Equatable {
     }
 
     /// The number of a slot of kind 9 (`Kind.numberApart`).
-    func apart(_ items: UnsafeBufferPointer<StoredSlot>) -> Rational {
+    private func apart(_ items: UnsafeBufferPointer<StoredSlot>) -> Rational {
         let index = Int(raw >> 32)
         return Rational(uncheckedNumerator: Int64(bitPattern: items[index].raw), denominator: Int64(bitPattern: items[index + 1].raw))
     }
