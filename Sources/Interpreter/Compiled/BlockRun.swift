@@ -125,6 +125,7 @@ struct BlockRun {
     /// Evaluates every rule the decision reads (`CompiledPlan.decisionRoots`)
     /// in every lane, into `block.roots`; the lanes where each failed are in `block.rootErrors`.
     func evaluateRoots() {
+        touchFields()
         for (index, node) in plan.decisionRoots.enumerated() {
             if block.rootIsTruth[index] {
                 let answer = truth(node, lanes)
@@ -133,6 +134,30 @@ struct BlockRun {
                 block.rootErrors[index] = evaluate(node, lanes, block.roots + index * Self.width)
             }
         }
+    }
+
+    /// Reads one word of each cache line of every lane's fields, before any
+    /// rule reads them. These reads depend on nothing, so the processor
+    /// fetches the lines all at once; a rule's reads branch on what they
+    /// find (a field's kind), and a branch guessed wrong while a line is on
+    /// its way throws away the reads after it, so that lines a rule reads
+    /// arrive one after another. Evaluation alone on the benchmark's sample
+    /// was faster by a quarter to a third for this; the lists' elements
+    /// (mostly references to members) gained nothing, and are not read.
+    private func touchFields() {
+        var sum: UInt64 = 0
+        for lane in 0..<lanes.nonzeroBitCount {
+            let fields = block.runs[lane].fields
+            var slot = 0
+            // Eight slots are 64 bytes, a cache line.
+            while slot < fields.count {
+                sum ^= fields[slot].raw
+                slot += 8
+            }
+            if let last = fields.last { sum ^= last.raw }
+        }
+        // Kept, so that the reads are not left out.
+        block.touched = sum
     }
 
     // MARK: - Nodes
@@ -786,6 +811,8 @@ final class BlockScratch: @unchecked Sendable {
     /// them (`BlockRun.stored`): filled and read at once by the node that
     /// reads the field, so one column is enough.
     let stored: UnsafeMutablePointer<StoredSlot>
+    /// What `BlockRun.touchFields` read, kept so that its reads are made.
+    var touched: UInt64 = 0
     private let stackColumns: Int
     private var top = 0
 
