@@ -81,16 +81,22 @@ public struct PolicySelector: Sendable {
 
     /// The line by the compiled evaluation of the policy the household's region chooses, or nil.
     func compiledLine(_ bytes: [UInt8], line: Int, reader: CompiledLane) -> (id: String?, output: [UInt8], decision: DecisionKind)? {
-        // Every policy here reads one schema, so any lane reads the line into slots.
+        // Every policy here reads one schema, so any lane reads the line into
+        // slots, and finds the region there.
         let readScratch = reader.pool.take()
         defer { reader.pool.giveBack(readScratch) }
         var slots = readScratch.slots
         defer { readScratch.slots = slots }
         return bytes.withUnsafeBufferPointer { buffer in
-            guard reader.decoder.decode(buffer, into: &slots), let index = choose(region: reader.statedRegion(slots, buffer)),
+            guard reader.decoder.decode(buffer, into: &slots, layout: reader.plan.layout), let index = choose(region: reader.statedRegion(slots, buffer)),
                   let lane = evaluators[index].lane else { return nil }
             let scratch = lane.pool.take()
             defer { lane.pool.giveBack(scratch) }
+            // Each policy keeps the fields it reads (`SlotLayout`): the line
+            // is read again when the chosen policy keeps other fields.
+            if lane !== reader, !lane.plan.layout.sameAs(reader.plan.layout) {
+                guard lane.decoder.decode(buffer, into: &slots, layout: lane.plan.layout) else { return nil }
+            }
             return lane.evaluate(decoded: slots, line: buffer, lineNumber: line, scratch)
         }
     }

@@ -31,7 +31,7 @@ final class CompiledLane: Sendable {
         // The buffers are shared with the scratch memory; their new sizes are given back.
         var slots = scratch.slots
         defer { scratch.slots = slots }
-        guard decoder.decode(line, into: &slots) else { return nil }
+        guard decoder.decode(line, into: &slots, layout: plan.layout) else { return nil }
         return evaluate(decoded: slots, line: line, lineNumber: lineNumber, scratch)
     }
 
@@ -51,7 +51,7 @@ final class CompiledLane: Sendable {
         defer { pool.giveBack(scratch) }
         var slots = scratch.slots
         defer { scratch.slots = slots }
-        guard decoder.decode(line, into: &slots) else { return nil }
+        guard decoder.decode(line, into: &slots, layout: plan.layout) else { return nil }
         return evaluate(decoded: slots, line: line, lineNumber: lineNumber, scratch, into: out)
     }
 
@@ -71,7 +71,7 @@ final class CompiledLane: Sendable {
         var slots = scratch.slots
         defer { scratch.slots = slots }
         return line.withUnsafeBufferPointer { buffer -> HouseholdResult? in
-            guard decoder.decode(buffer, into: &slots), let (outcome, id) = decide(slots, buffer, scratch) else { return nil }
+            guard decoder.decode(buffer, into: &slots, layout: plan.layout), let (outcome, id) = decide(slots, buffer, scratch) else { return nil }
             var result = outcome.householdResult(plan, id: id.map { String(decoding: $0, as: UTF8.self) }, line: lineNumber, asOf: asOf,
                                                  scratch: scratch)
             result.township = text(slots, buffer, part: plan.townshipSlot)
@@ -101,11 +101,13 @@ final class CompiledLane: Sendable {
     /// Writes a record into slots; where its fields begin.
     private func store(_ record: RecordValue, type: Int, _ slots: inout HouseholdSlots, _ text: inout [UInt8]) -> Int32? {
         let fields = plan.plan.schema.records[type].fields
-        let base = slots.allocateRecord(fields.count)
+        let base = slots.allocateRecord(Int(plan.layout.width[type]))
         for field in fields {
+            let kept = plan.layout.slot(type, field.slot)
+            guard kept >= 0 else { continue }
             guard let value = store(record[field.slot], field.type, &slots, &text),
                   let stored = StoredSlot.keeping(value, items: &slots.items) else { return nil }
-            slots.fields[Int(base) + field.slot] = stored
+            slots.fields[Int(base) + kept] = stored
         }
         return base
     }
@@ -187,7 +189,7 @@ final class CompiledLane: Sendable {
                 defer { end += 1 }
                 guard let (line, number) = block.withLine(end, { line, number in (line, number) }) else { continue }
                 var slots = lanes.slots(count)
-                let decoded = decoder.decode(line, into: &slots)
+                let decoded = decoder.decode(line, into: &slots, layout: plan.layout)
                 lanes.keep(slots, count)
                 guard decoded, let (run, id) = prepare(slots, line, scratch) else { continue }
                 lanes.setLane(count, run)
@@ -273,7 +275,7 @@ final class CompiledLane: Sendable {
         var slots = scratch.slots
         defer { scratch.slots = slots }
         let prepared: Bool = line.withUnsafeBufferPointer { buffer in
-            guard decoder.decode(buffer, into: &slots) else { return false }
+            guard decoder.decode(buffer, into: &slots, layout: plan.layout) else { return false }
             let run = CompiledRun(plan: plan, fields: slots.fields.buffer, items: UnsafeBufferPointer(slots.items.buffer), line: buffer,
                                   scratch: scratch, today: asOf)
             return (try? run.prepare()) != nil

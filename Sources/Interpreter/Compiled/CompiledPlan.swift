@@ -99,6 +99,8 @@ final class CompiledPlan: @unchecked Sendable {
     let isNumber: UnsafeBufferPointer<Bool>
     /// The schema's record type of the household.
     let rootType: Int
+    /// Which fields a household's slots keep, and where.
+    let layout: SlotLayout
     /// The fields of the household's region (province, county, township),
     /// compared as bytes with the policy's region.
     let regionSlot: Int?
@@ -201,9 +203,10 @@ final class CompiledPlan: @unchecked Sendable {
         let fixedDate: CivilDate?
     }
 
-    private init(plan: Plan, builder: Builder, rules: Rules) {
+    private init(plan: Plan, builder: Builder, rules: Rules, layout: SlotLayout, frozen: FrozenArrays) {
         self.plan = plan
-        var frozen = FrozenArrays()
+        self.layout = layout
+        var frozen = frozen
         nodes = frozen.keep(builder.nodes)
         operands = frozen.keep(builder.operands)
         paths = frozen.keep(builder.paths)
@@ -240,11 +243,12 @@ final class CompiledPlan: @unchecked Sendable {
         isNumber = frozen.keep(blocks.isNumber)
         rootType = plan.schema.root
         let schema = plan.schema
-        if let slot = schema.rootRecord.slot(of: "region"), case .record(let type) = schema.rootRecord.fields[slot].type {
-            regionSlot = slot
-            regionParts = ["province", "county", "township"].map { schema.records[type].slot(of: $0) }
-            townshipSlot = schema.records[type].slot(of: "township")
-            villageSlot = schema.records[type].slot(of: "village")
+        if let (slot, type) = Self.regionField(schema) {
+            func kept(_ part: String) -> Int? { schema.records[type].slot(of: part).map { layout.slot(type, $0) } }
+            regionSlot = layout.slot(schema.root, slot)
+            regionParts = Self.regionParts.map(kept)
+            townshipSlot = kept("township")
+            villageSlot = kept("village")
         } else {
             regionSlot = nil
             regionParts = []
@@ -252,7 +256,7 @@ final class CompiledPlan: @unchecked Sendable {
             villageSlot = nil
         }
         policyRegion = plan.metadata.region.map { Array($0.utf8) }
-        idSlot = schema.rootRecord.fields.first { $0.name == "id" && $0.type == .text }?.slot
+        idSlot = Self.idField(schema).map { layout.slot(schema.root, $0) }
         json = ResultFragments(plan, &frozen)
         self.frozen = frozen
         evaluator = Evaluator(plan: plan)
@@ -297,7 +301,28 @@ final class CompiledPlan: @unchecked Sendable {
     /// The plan compiled, or nil when it holds something the compiled
     /// evaluation does not do.
     static func compile(_ plan: Plan) -> CompiledPlan? {
-        var builder = Builder()
+        // Compiled once to learn which fields the plan reads, then again to
+        // read them where the layout keeps them (`SlotLayout`).
+        guard let (gathered, gatheredRules) = build(plan, layout: nil) else { return nil }
+        var frozen = FrozenArrays()
+        var reads = gathered.reads
+        if reads.complete {
+            let layout = SlotLayout(kept: reads.kept, &frozen)
+            if let (builder, rules) = build(plan, layout: layout), builder.reads.complete {
+                return CompiledPlan(plan: plan, builder: builder, rules: rules, layout: layout, frozen: frozen)
+            }
+        }
+        frozen.free()
+        frozen = FrozenArrays()
+        reads.keepAll()
+        return CompiledPlan(plan: plan, builder: gathered, rules: gatheredRules, layout: SlotLayout(kept: reads.kept, &frozen), frozen: frozen)
+    }
+
+    /// The plan's nodes and rules, their fields read where `layout` keeps
+    /// them (nil: where the schema numbers them); nil when the plan holds
+    /// something the compiled evaluation does not do.
+    private static func build(_ plan: Plan, layout: SlotLayout?) -> (Builder, Rules)? {
+        var builder = Builder(schema: plan.schema, derived: plan.derived.map(\.node), layout: layout)
         // A default that reads the household or a `let` would see the
         // defaults of other records, which the general path fills in on
         // copies; such schemas are left to it.
@@ -317,14 +342,21 @@ final class CompiledPlan: @unchecked Sendable {
             rules.elimination = try plan.elimination.map { CompiledCondition(node: try builder.add($0.condition), isRequire: $0.kind == .require) }
             let withDefaults = reaching(plan.recordRules) { !$0.defaults.isEmpty }
             let withChecks = reaching(plan.recordRules) { !$0.checks.isEmpty }
-            for type in plan.recordRules {
+            for (typeIndex, type) in plan.recordRules.enumerated() {
                 let defaults = rules.defaults.count, checks = rules.checks.count
-                for (slot, node) in type.defaults { rules.defaults.append((Int32(slot), try builder.add(node))) }
+                // A check or default reads the record it is declared in.
+                builder.current = typeIndex
+                defer { builder.current = nil }
+                for (slot, node) in type.defaults { rules.defaults.append((Int32(builder.kept(typeIndex, slot)), try builder.add(node))) }
                 for (_, node) in type.checks { rules.checks.append(try builder.add(node)) }
                 let firstWithDefaults = rules.nested.count
-                for (slot, record, isList) in type.nested where withDefaults[record] { rules.nested.append((Int32(slot), Int32(record), isList)) }
+                for (slot, record, isList) in type.nested where withDefaults[record] {
+                    rules.nested.append((Int32(builder.kept(typeIndex, slot)), Int32(record), isList))
+                }
                 let firstWithChecks = rules.nested.count
-                for (slot, record, isList) in type.nested where withChecks[record] { rules.nested.append((Int32(slot), Int32(record), isList)) }
+                for (slot, record, isList) in type.nested where withChecks[record] {
+                    rules.nested.append((Int32(builder.kept(typeIndex, slot)), Int32(record), isList))
+                }
                 rules.recordRules.append(CompiledRecordRules(defaults: defaults..<rules.defaults.count, checks: checks..<rules.checks.count,
                                                              nestedWithDefaults: firstWithDefaults..<firstWithChecks,
                                                              nestedWithChecks: firstWithChecks..<rules.nested.count))
@@ -334,9 +366,18 @@ final class CompiledPlan: @unchecked Sendable {
                 for schedule in alert.schedules {
                     rules.schedules.append(CompiledSchedule(interval: schedule.interval, guardNode: try builder.add(schedule.guardCondition)))
                 }
-                var compiled = CompiledAlert(months: alert.months, triggerList: try builder.add(alert.trigger?.list),
-                                             triggerFilter: try builder.add(alert.trigger?.filter),
-                                             triggerDateSlot: alert.trigger?.dateSlot ?? -1,
+                // The trigger's filter reads the list's element as variable 0.
+                let element = alert.trigger.flatMap { builder.elementType(of: $0.list) }
+                let triggerList = try builder.add(alert.trigger?.list)
+                builder.variables = [element]
+                let triggerFilter = try builder.add(alert.trigger?.filter)
+                builder.variables = []
+                var triggerDateSlot = -1
+                if let trigger = alert.trigger {
+                    if case .record(let event)? = element { triggerDateSlot = builder.kept(event, trigger.dateSlot) } else { builder.reads.complete = false }
+                }
+                var compiled = CompiledAlert(months: alert.months, triggerList: triggerList, triggerFilter: triggerFilter,
+                                             triggerDateSlot: triggerDateSlot,
                                              condition: try builder.add(alert.condition), schedules: first..<rules.schedules.count)
                 compiled.triggerKinds = builder.kindTest(compiled.triggerFilter)
                 rules.alerts.append(compiled)
@@ -353,10 +394,32 @@ final class CompiledPlan: @unchecked Sendable {
                                                           steps: first..<rules.steps.count))
             }
             guard builder.nodes.count < Int32.max / 2, builder.constantText.count < Int32.max / 2 else { return nil }
-            return CompiledPlan(plan: plan, builder: builder, rules: rules)
+            // The output and the region check read the id and the region.
+            let schema = plan.schema
+            if let id = CompiledPlan.idField(schema) { _ = builder.kept(schema.root, id) }
+            if let (slot, type) = CompiledPlan.regionField(schema) {
+                _ = builder.kept(schema.root, slot)
+                for part in CompiledPlan.regionParts + ["village"] {
+                    if let field = schema.records[type].slot(of: part) { _ = builder.kept(type, field) }
+                }
+            }
+            return (builder, rules)
         } catch {
             return nil
         }
+    }
+
+    static let regionParts = ["province", "county", "township"]
+
+    /// The household's `id` field, when it is text.
+    static func idField(_ schema: Schema) -> Int? {
+        schema.rootRecord.fields.first { $0.name == "id" && $0.type == .text }?.slot
+    }
+
+    /// The household's `region` field and its record type, when it is a record.
+    static func regionField(_ schema: Schema) -> (slot: Int, type: Int)? {
+        guard let slot = schema.rootRecord.slot(of: "region"), case .record(let type) = schema.rootRecord.fields[slot].type else { return nil }
+        return (slot, type)
     }
 
     static func readsOnlyItsRecord(_ node: PlanNode) -> Bool {
@@ -379,11 +442,90 @@ final class CompiledPlan: @unchecked Sendable {
 
     /// Flattens plan nodes into the tables.
     private struct Builder {
+        let schema: Schema
+        /// The node of each `let`, for the type of what it gives.
+        let derived: [PlanNode]
+        /// Where each field is kept (nil: where the schema numbers it).
+        let layout: SlotLayout?
+        /// The fields read so far.
+        var reads: FieldReads
+        /// The record type the check or default being compiled is declared
+        /// in (nil: none), and the type of each quantifier's variable in
+        /// scope, by depth (nil: not known).
+        var current: Int?
+        var variables: [ValueType?] = []
         var nodes: [CompiledNode] = []
         var operands: [Int32] = []
         var paths: [Int32] = []
         var constants: [SlotValue] = []
         var constantItems: [SlotValue] = []
+
+        init(schema: Schema, derived: [PlanNode], layout: SlotLayout?) {
+            self.schema = schema
+            self.derived = derived
+            self.layout = layout
+            reads = FieldReads(schema)
+        }
+
+        /// Where field `field` of record type `type` is kept, which is now read.
+        mutating func kept(_ type: Int, _ field: Int) -> Int {
+            reads.read(type, field)
+            return layout.map { $0.slot(type, field) } ?? field
+        }
+
+        /// The slots of a path that begins at a value of type `start`, where
+        /// they are kept, and the type of what it ends at. When the types
+        /// are not known, the fields read are not known: the slots are
+        /// given as they are, and `reads` is not complete.
+        mutating func follow(_ start: ValueType?, _ slots: [Int]) -> (slots: [Int], type: ValueType?) {
+            var type = start
+            var kept: [Int] = []
+            for slot in slots {
+                guard case .record(let record)? = type, slot >= 0, slot < schema.records[record].fields.count else {
+                    reads.complete = false
+                    return (slots, nil)
+                }
+                kept.append(self.kept(record, slot))
+                type = schema.records[record].fields[slot].type
+            }
+            return (kept, type)
+        }
+
+        /// The type of what `node` gives where it is a record or a list of
+        /// them, as far as a path's fields need it (nil: anything else, or not known).
+        func type(of node: PlanNode, depth: Int = 0) -> ValueType? {
+            // A `let` is declared outside any check or quantifier; `let`s read one another only so deep.
+            guard depth < 64 else { return nil }
+            func along(_ start: ValueType?, _ slots: [Int]) -> ValueType? {
+                var type = start
+                for slot in slots {
+                    guard case .record(let record)? = type, slot >= 0, slot < schema.records[record].fields.count else { return nil }
+                    type = schema.records[record].fields[slot].type
+                }
+                return type
+            }
+            switch node {
+            case .rootPath(let slots, _): return along(.record(schema.root), slots)
+            case .currentPath(let slots, _): return along(current.map { .record($0) }, slots)
+            case .variablePath(let variable, let slots, _): return along(variable < variables.count ? variables[variable] : nil, slots)
+            case .member(let base, let slot, _): return along(type(of: base, depth: depth + 1), [slot])
+            case .derived(let index):
+                guard index >= 0, index < derived.count else { return nil }
+                var outside = self
+                outside.current = nil
+                outside.variables = []
+                return outside.type(of: derived[index], depth: depth + 1)
+            case .conditional(_, let a, let b), .otherwise(let a, let b): return type(of: a, depth: depth + 1) ?? type(of: b, depth: depth + 1)
+            case .list(let elements): return elements.lazy.compactMap { self.type(of: $0, depth: depth + 1) }.first.map { .list($0) }
+            default: return nil
+            }
+        }
+
+        /// The type of the elements of the list `node` gives, when known.
+        func elementType(of node: PlanNode) -> ValueType? {
+            guard case .list(let element)? = type(of: node) else { return nil }
+            return element
+        }
 
         mutating func add(constant: SlotValue) -> Int32 {
             constants.append(constant)
@@ -471,19 +613,24 @@ final class CompiledPlan: @unchecked Sendable {
             case .constant(let value): return .constant(add(constant: try constant(value)))
             case .today: return .today
             case .derived(let index): return .derived(Int32(index))
-            case .rootPath(let slots, _):
+            case .rootPath(let written, _):
+                let slots = follow(.record(schema.root), written).slots
                 if slots.count == 1 { return .rootField(Int32(slots[0])) }
                 let (start, count) = self.slots(slots)
                 return .rootPath(start: start, count: count)
-            case .currentPath(let slots, _):
+            case .currentPath(let written, _):
+                let slots = follow(current.map { .record($0) }, written).slots
                 if slots.count == 1 { return .currentField(Int32(slots[0])) }
                 let (start, count) = self.slots(slots)
                 return .currentPath(start: start, count: count)
-            case .variablePath(let depth, let slots, _):
+            case .variablePath(let depth, let written, _):
+                let slots = follow(depth < variables.count ? variables[depth] : nil, written).slots
                 if slots.count == 1 { return .variableField(depth: Int32(depth), slot: Int32(slots[0])) }
                 let (start, count) = self.slots(slots)
                 return .variablePath(depth: Int32(depth), start: start, count: count)
-            case .member(let base, let slot, _): return .member(try add(base), slot: Int32(slot))
+            case .member(let base, let written, _):
+                let slot = follow(type(of: base), [written]).slots[0]
+                return .member(try add(base), slot: Int32(slot))
             case .not(let operand): return .not(try add(operand))
             case .negateNumber(let operand): return .negateNumber(try add(operand))
             case .negateDuration(let operand): return .negateDuration(try add(operand))
@@ -512,7 +659,13 @@ final class CompiledPlan: @unchecked Sendable {
                 case .number: durationZero = false
                 default: throw Unsupported()
                 }
-                return .quantifier(kind, depth: Int32(depth), list: try add(list), filter: try add(filter), body: try add(body),
+                let listNode = try add(list)
+                // The filter and the body read the list's element as variable `depth`.
+                let outer = variables
+                defer { variables = outer }
+                while variables.count <= depth { variables.append(nil) }
+                variables[depth] = elementType(of: list)
+                return .quantifier(kind, depth: Int32(depth), list: listNode, filter: try add(filter), body: try add(body),
                                    durationZero: durationZero)
             case .list(let elements):
                 let (start, count) = try operandList(elements)

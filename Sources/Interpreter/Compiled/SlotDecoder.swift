@@ -2,10 +2,12 @@
 /// evaluation: the same checks as `FastRecordDecoder` (well-formed JSON,
 /// known keys, each once, values of the right type, required fields given),
 /// with the same answer on anything else: false, and the general path reads
-/// the line. Text is not copied: it stays in the line, and the slots point at it.
+/// the line. Text is not copied: it stays in the line, and the slots point
+/// at it. Each record keeps the fields `layout` keeps, where it keeps them;
+/// the others are read and checked, and not kept.
 extension FastRecordDecoder {
     /// Whether the line was read into `slots` (the household is the record at 0).
-    func decode(_ line: UnsafeBufferPointer<UInt8>, into slots: inout HouseholdSlots) -> Bool {
+    func decode(_ line: UnsafeBufferPointer<UInt8>, into slots: inout HouseholdSlots, layout: SlotLayout) -> Bool {
         slots.reset()
         if slots.predictions == nil {
             let predictions = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, tables.predictionCount))
@@ -13,6 +15,7 @@ extension FastRecordDecoder {
             slots.predictions = predictions
         }
         var reader = Reader(bytes: line, tables: tables, limits: limits, predictions: slots.predictions)
+        reader.layout = layout
         reader.skipSpace()
         guard reader.slotRecord(tables.root, &slots) == 0 else { return false }
         reader.skipSpace()
@@ -24,8 +27,9 @@ extension FastRecordDecoder.Reader {
     /// Where the record's fields begin in `slots`, or nil.
     mutating func slotRecord(_ type: Int, _ slots: inout HouseholdSlots) -> Int32? {
         let table = tables.records[type]
-        guard table.fields.count <= 256, consume(0x7B) else { return nil }
-        let base = slots.allocateRecord(table.fields.count)
+        guard table.fields.count <= 256, let layout, consume(0x7B) else { return nil }
+        let base = slots.allocateRecord(Int(layout.width[type]))
+        let kept = layout.positions.baseAddress! + Int(layout.first[type])
         var seen: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         skipSpace()
         if current == 0x7D {
@@ -63,13 +67,14 @@ extension FastRecordDecoder.Reader {
                 guard firstTime, colonRead || consume(0x3A) else { return nil }
                 let field = table.fields[slot]
                 guard let value = field.isList ? slotList(field, &slots) : slotValue(field, &slots) else { return nil }
-                slots.fields[Int(base) + slot] = value
+                if kept[slot] >= 0 { slots.fields[Int(base) + Int(kept[slot])] = value }
                 if consume(0x2C) { continue }
                 guard consume(0x7D) else { return nil }
                 break
             }
         }
-        for slot in table.required where slots.fields[Int(base) + slot].isUnknown { return nil }
+        // The layout keeps every required field.
+        for slot in table.required where slots.fields[Int(base) + Int(kept[slot])].isUnknown { return nil }
         return base
     }
 

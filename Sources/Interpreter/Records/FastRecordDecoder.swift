@@ -305,6 +305,8 @@ struct FastRecordDecoder: Sendable {
         /// one order, so the guess is nearly always right and a key is
         /// matched by one comparison. Nil: no guessing.
         var predictions: UnsafeMutablePointer<Int32>? = nil
+        /// Which fields each record keeps, when reading into slots (`SlotDecoder.swift`).
+        var layout: SlotLayout? = nil
 
         var current: UInt8? { position < bytes.count ? bytes[position] : nil }
 
