@@ -473,22 +473,30 @@ final class CompiledPlan: @unchecked Sendable {
             return layout.map { $0.slot(type, field) } ?? field
         }
 
-        /// The slots of a path that begins at a value of type `start`, where
-        /// they are kept, and the type of what it ends at. When the types
-        /// are not known, the fields read are not known: the slots are
-        /// given as they are, and `reads` is not complete.
-        mutating func follow(_ start: ValueType?, _ slots: [Int]) -> (slots: [Int], type: ValueType?) {
+        /// The record type each slot of a path that begins at a value of type
+        /// `start` is a field of, and the type of what the path ends at; nil
+        /// when a step is not a field of a record (or the start is not known).
+        func records(along slots: [Int], from start: ValueType?) -> (records: [Int], end: ValueType?)? {
             var type = start
-            var kept: [Int] = []
+            var records: [Int] = []
             for slot in slots {
-                guard case .record(let record)? = type, slot >= 0, slot < schema.records[record].fields.count else {
-                    reads.complete = false
-                    return (slots, nil)
-                }
-                kept.append(self.kept(record, slot))
+                guard case .record(let record)? = type, slot >= 0, slot < schema.records[record].fields.count else { return nil }
+                records.append(record)
                 type = schema.records[record].fields[slot].type
             }
-            return (kept, type)
+            return (records, type)
+        }
+
+        /// The slots of a path that begins at a value of type `start`, where
+        /// they are kept. When its types are not known, the fields it reads
+        /// are not known: the slots are given as they are, and `reads` is
+        /// not complete.
+        mutating func follow(_ start: ValueType?, _ slots: [Int]) -> [Int] {
+            guard let (records, _) = records(along: slots, from: start) else {
+                reads.complete = false
+                return slots
+            }
+            return zip(records, slots).map { kept($0, $1) }
         }
 
         /// The type of what `node` gives where it is a record or a list of
@@ -496,14 +504,7 @@ final class CompiledPlan: @unchecked Sendable {
         func type(of node: PlanNode, depth: Int = 0) -> ValueType? {
             // A `let` is declared outside any check or quantifier; `let`s read one another only so deep.
             guard depth < 64 else { return nil }
-            func along(_ start: ValueType?, _ slots: [Int]) -> ValueType? {
-                var type = start
-                for slot in slots {
-                    guard case .record(let record)? = type, slot >= 0, slot < schema.records[record].fields.count else { return nil }
-                    type = schema.records[record].fields[slot].type
-                }
-                return type
-            }
+            func along(_ start: ValueType?, _ slots: [Int]) -> ValueType? { records(along: slots, from: start)?.end }
             switch node {
             case .rootPath(let slots, _): return along(.record(schema.root), slots)
             case .currentPath(let slots, _): return along(current.map { .record($0) }, slots)
@@ -614,22 +615,22 @@ final class CompiledPlan: @unchecked Sendable {
             case .today: return .today
             case .derived(let index): return .derived(Int32(index))
             case .rootPath(let written, _):
-                let slots = follow(.record(schema.root), written).slots
+                let slots = follow(.record(schema.root), written)
                 if slots.count == 1 { return .rootField(Int32(slots[0])) }
                 let (start, count) = self.slots(slots)
                 return .rootPath(start: start, count: count)
             case .currentPath(let written, _):
-                let slots = follow(current.map { .record($0) }, written).slots
+                let slots = follow(current.map { .record($0) }, written)
                 if slots.count == 1 { return .currentField(Int32(slots[0])) }
                 let (start, count) = self.slots(slots)
                 return .currentPath(start: start, count: count)
             case .variablePath(let depth, let written, _):
-                let slots = follow(depth < variables.count ? variables[depth] : nil, written).slots
+                let slots = follow(depth < variables.count ? variables[depth] : nil, written)
                 if slots.count == 1 { return .variableField(depth: Int32(depth), slot: Int32(slots[0])) }
                 let (start, count) = self.slots(slots)
                 return .variablePath(depth: Int32(depth), start: start, count: count)
             case .member(let base, let written, _):
-                let slot = follow(type(of: base), [written]).slots[0]
+                let slot = follow(type(of: base), [written])[0]
                 return .member(try add(base), slot: Int32(slot))
             case .not(let operand): return .not(try add(operand))
             case .negateNumber(let operand): return .negateNumber(try add(operand))
