@@ -281,8 +281,8 @@ extension BlockRun {
     /// A column of numbers from the scratch memory for the time of `body`.
     @inline(__always)
     func withNumbers<Result>(_ body: (UnsafeMutablePointer<Rational>) -> Result) -> Result {
-        let column = block.takeNumbers()
-        defer { block.giveNumbers() }
+        let column = columns.takeNumbers()
+        defer { columns.giveNumbers() }
         return body(column)
     }
 }

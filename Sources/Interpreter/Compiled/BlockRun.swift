@@ -28,6 +28,8 @@ struct BlockRun {
     let operands: UnsafeBufferPointer<Int32>
     let paths: UnsafeBufferPointer<Int32>
     let constants: UnsafeBufferPointer<SlotValue>
+    /// The block's columns (`BlockScratch.columns`).
+    let columns: ColumnStacks
     let today: CivilDate
     /// Bit `l` for each lane that holds a household.
     let lanes: UInt64
@@ -39,6 +41,7 @@ struct BlockRun {
         operands = plan.operands
         paths = plan.paths
         constants = plan.constants
+        columns = block.columns
         self.today = today
         lanes = count >= 64 ? ~0 : (UInt64(1) << UInt64(count)) - 1
         block.reset()
@@ -520,8 +523,8 @@ struct BlockRun {
     /// `CompiledRun.call` in each lane, its arguments evaluated first in all of them.
     private func call(_ builtin: Builtin, _ start: Int32, _ count: Int, _ mask: UInt64, _ out: UnsafeMutablePointer<SlotValue>) -> UInt64 {
         guard count > 0 else { return mask }
-        let arguments = block.take(count)
-        defer { block.give(count) }
+        let arguments = columns.take(count)
+        defer { columns.give(count) }
         var failed: UInt64 = 0
         for position in 0..<count {
             failed |= evaluate(operands[Int(start) + position], mask & ~failed, arguments + position * Self.width)
@@ -544,8 +547,8 @@ struct BlockRun {
     private func quantify(_ kind: QuantifierKind, depth: Int32, _ listNode: Int32, _ filter: Int32, _ body: Int32, zero: SlotValue,
                           _ mask: UInt64, _ out: UnsafeMutablePointer<SlotValue>) -> Truth {
         // Each lane's list, and its count and sum or extreme so far, in columns of their own.
-        let state = block.take(2)
-        defer { block.give(2) }
+        let state = columns.take(2)
+        defer { columns.give(2) }
         let lists = state, totals = state + Self.width
         var answer = Truth(failed: evaluate(listNode, mask, lists))
         let isTruth = kind == .any || kind == .all
@@ -728,8 +731,8 @@ struct BlockRun {
     /// A column of scratch memory for the time of `body`.
     @inline(__always)
     func withColumn<Result>(_ body: (UnsafeMutablePointer<SlotValue>) -> Result) -> Result {
-        let column = block.take(1)
-        defer { block.give(1) }
+        let column = columns.take(1)
+        defer { columns.give(1) }
         return body(column)
     }
 }
@@ -804,7 +807,7 @@ final class BlockScratch: @unchecked Sendable {
     /// `BlockRun.viaValues`, which holds one column more), and no node is
     /// below itself otherwise. So five columns a node and one an operand
     /// bound what is ever held at once.
-    private let stack: UnsafeMutablePointer<SlotValue>
+    let columns: ColumnStacks
     /// Where a household without fields or list elements points (never read there).
     private let nothing: UnsafeMutablePointer<StoredSlot>
     /// The fields a plain field read finds in each lane, as the slots keep
@@ -813,8 +816,6 @@ final class BlockScratch: @unchecked Sendable {
     let stored: UnsafeMutablePointer<StoredSlot>
     /// What `BlockRun.touchFields` read, kept so that its reads are made.
     var touched: UInt64 = 0
-    private let stackColumns: Int
-    private var top = 0
 
     init(_ plan: CompiledPlan) {
         let width = BlockRun.width
@@ -849,12 +850,11 @@ final class BlockScratch: @unchecked Sendable {
         rootYes.initialize(repeating: 0, count: rootCount)
         rootNo = .allocate(capacity: rootCount)
         rootNo.initialize(repeating: 0, count: rootCount)
-        stackColumns = 5 * plan.nodes.count + plan.operands.count + 8
+        let stackColumns = 5 * plan.nodes.count + plan.operands.count + 8
         // Only the columns used are touched: the rest costs no memory.
-        stack = .allocate(capacity: stackColumns * width)
-        numberColumns = 3 * plan.nodes.count + 8
-        numberStack = .allocate(capacity: numberColumns * width)
+        columns = ColumnStacks(values: stackColumns, numbers: 3 * plan.nodes.count + 8)
         nothing = .allocate(capacity: 1)
+
         nothing.initialize(to: .unknown)
         stored = .allocate(capacity: width)
         stored.initialize(repeating: .unknown, count: width)
@@ -871,14 +871,13 @@ final class BlockScratch: @unchecked Sendable {
         derivedNo.deallocate()
         derivedNumbers.deallocate()
         derivedUnknown.deallocate()
-        numberStack.deallocate()
+        columns.free()
         variables.deallocate()
         roots.deallocate()
         rootErrors.deallocate()
         rootIsTruth.deallocate()
         rootYes.deallocate()
         rootNo.deallocate()
-        stack.deallocate()
         nothing.deallocate()
         stored.deallocate()
         for slots in laneSlots { slots.free() }
@@ -914,37 +913,70 @@ final class BlockScratch: @unchecked Sendable {
         derivedYes.update(repeating: 0, count: max(1, derivedCount))
         derivedNo.update(repeating: 0, count: max(1, derivedCount))
         derivedUnknown.update(repeating: 0, count: max(1, derivedCount))
-        top = 0
-        numberTop = 0
+        columns.reset()
+    }
+}
+
+/// The columns the nodes of a block take and give back in turn: columns of
+/// values (`take`) and of numbers (`takeNumbers`). A struct of pointers,
+/// which each `BlockRun` copies: calling a method of `BlockScratch` through
+/// the run's reference to it cost a reference count each time, about 70 a
+/// block.
+struct ColumnStacks {
+    private let values: UnsafeMutablePointer<SlotValue>
+    private let valueColumns: Int
+    /// A node holds at most two columns of numbers while the nodes below it
+    /// take theirs (a comparison of two numbers), and a node is below itself
+    /// at most once (as a value, then as numbers).
+    private let numbers: UnsafeMutablePointer<Rational>
+    private let numberColumns: Int
+    /// How many columns of values and of numbers are taken.
+    private let tops: UnsafeMutablePointer<Int>
+
+    init(values valueColumns: Int, numbers numberColumns: Int) {
+        self.valueColumns = valueColumns
+        self.numberColumns = numberColumns
+        values = .allocate(capacity: valueColumns * BlockRun.width)
+        numbers = .allocate(capacity: numberColumns * BlockRun.width)
+        tops = .allocate(capacity: 2)
+        tops.initialize(repeating: 0, count: 2)
     }
 
-    /// `count` columns from the stack. Their values are plain bits, so the
+    func free() {
+        values.deallocate()
+        numbers.deallocate()
+        tops.deallocate()
+    }
+
+    func reset() {
+        tops[0] = 0
+        tops[1] = 0
+    }
+
+    /// `count` columns of values. Their values are plain bits, so the
     /// memory needs no initialising: every lane is written before it is read.
     @inline(__always)
     func take(_ count: Int) -> UnsafeMutablePointer<SlotValue> {
-        precondition(top + count <= stackColumns, "the block's column stack is too small")
-        defer { top += count }
-        return stack + top * BlockRun.width
+        let top = tops[0]
+        precondition(top + count <= valueColumns, "the block's column stack is too small")
+        tops[0] = top + count
+        return values + top * BlockRun.width
     }
 
     @inline(__always)
-    func give(_ count: Int) { top -= count }
+    func give(_ count: Int) { tops[0] -= count }
 
     /// A column of numbers (`BlockRun.numbers`), taken and given back in
-    /// turn as the columns of values are. A node holds at most two while
-    /// the nodes below it take theirs (a comparison of two numbers), and a
-    /// node is below itself at most once (as a value, then as numbers).
-    private let numberStack: UnsafeMutablePointer<Rational>
-    private let numberColumns: Int
-    private var numberTop = 0
-
+    /// turn as the columns of values are.
     @inline(__always)
     func takeNumbers() -> UnsafeMutablePointer<Rational> {
-        precondition(numberTop < numberColumns, "the block's number stack is too small")
-        defer { numberTop += 1 }
-        return numberStack + numberTop * BlockRun.width
+        let top = tops[1]
+        precondition(top < numberColumns, "the block's number stack is too small")
+        tops[1] = top + 1
+        return numbers + top * BlockRun.width
     }
 
     @inline(__always)
-    func giveNumbers() { numberTop -= 1 }
+    func giveNumbers() { tops[1] -= 1 }
 }
+
