@@ -88,14 +88,14 @@ public struct PolicySelector: Sendable {
         var slots = readScratch.slots
         defer { readScratch.slots = slots }
         return bytes.withUnsafeBufferPointer { buffer in
-            guard reader.decoder.decode(buffer, into: &slots, layout: reader.plan.layout), let index = choose(region: reader.statedRegion(slots, buffer)),
+            guard reader.read(buffer, into: &slots), let index = choose(region: reader.statedRegion(slots, buffer)),
                   let lane = evaluators[index].lane else { return nil }
             let scratch = lane.pool.take()
             defer { lane.pool.giveBack(scratch) }
             // Each policy keeps the fields it reads (`SlotLayout`): the line
             // is read again when the chosen policy keeps other fields.
             if lane !== reader, !lane.plan.layout.sameAs(reader.plan.layout) {
-                guard lane.decoder.decode(buffer, into: &slots, layout: lane.plan.layout) else { return nil }
+                guard lane.read(buffer, into: &slots) else { return nil }
             }
             return lane.evaluate(decoded: slots, line: buffer, lineNumber: line, scratch)
         }

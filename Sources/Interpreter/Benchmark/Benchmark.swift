@@ -60,7 +60,7 @@ public struct Benchmark {
                 defer { lane.pool.giveBack(scratch) }
                 var slots = scratch.slots
                 defer { scratch.slots = slots }
-                let read = raw.unparsed?.withUnsafeBufferPointer { lane.decoder.decode($0, into: &slots, layout: lane.plan.layout) } ?? false
+                let read = raw.unparsed?.withUnsafeBufferPointer { lane.read($0, into: &slots) } ?? false
                 return (nil, read ? 1 : 0)
             }, emit: { _ in })
         }

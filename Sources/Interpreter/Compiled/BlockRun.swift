@@ -854,7 +854,6 @@ final class BlockScratch: @unchecked Sendable {
         // Only the columns used are touched: the rest costs no memory.
         columns = ColumnStacks(values: stackColumns, numbers: 3 * plan.nodes.count + 8)
         nothing = .allocate(capacity: 1)
-
         nothing.initialize(to: .unknown)
         stored = .allocate(capacity: width)
         stored.initialize(repeating: .unknown, count: width)

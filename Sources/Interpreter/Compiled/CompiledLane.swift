@@ -19,6 +19,11 @@ final class CompiledLane: Sendable {
         self.asOf = asOf
     }
 
+    /// Whether the line was read into `slots`, each record's fields where this plan keeps them (`SlotLayout`).
+    func read(_ line: UnsafeBufferPointer<UInt8>, into slots: inout HouseholdSlots) -> Bool {
+        decoder.decode(line, into: &slots, layout: plan.layout)
+    }
+
     /// The household's id, its result as a line of JSON Lines and the decision.
     func evaluate(_ line: [UInt8], lineNumber: Int) -> (id: String?, output: [UInt8], decision: DecisionKind)? {
         let scratch = pool.take()
@@ -31,7 +36,7 @@ final class CompiledLane: Sendable {
         // The buffers are shared with the scratch memory; their new sizes are given back.
         var slots = scratch.slots
         defer { scratch.slots = slots }
-        guard decoder.decode(line, into: &slots, layout: plan.layout) else { return nil }
+        guard read(line, into: &slots) else { return nil }
         return evaluate(decoded: slots, line: line, lineNumber: lineNumber, scratch)
     }
 
@@ -51,7 +56,7 @@ final class CompiledLane: Sendable {
         defer { pool.giveBack(scratch) }
         var slots = scratch.slots
         defer { scratch.slots = slots }
-        guard decoder.decode(line, into: &slots, layout: plan.layout) else { return nil }
+        guard read(line, into: &slots) else { return nil }
         return evaluate(decoded: slots, line: line, lineNumber: lineNumber, scratch, into: out)
     }
 
@@ -71,7 +76,7 @@ final class CompiledLane: Sendable {
         var slots = scratch.slots
         defer { scratch.slots = slots }
         return line.withUnsafeBufferPointer { buffer -> HouseholdResult? in
-            guard decoder.decode(buffer, into: &slots, layout: plan.layout), let (outcome, id) = decide(slots, buffer, scratch) else { return nil }
+            guard read(buffer, into: &slots), let (outcome, id) = decide(slots, buffer, scratch) else { return nil }
             var result = outcome.householdResult(plan, id: id.map { String(decoding: $0, as: UTF8.self) }, line: lineNumber, asOf: asOf,
                                                  scratch: scratch)
             result.township = text(slots, buffer, part: plan.townshipSlot)
@@ -189,7 +194,7 @@ final class CompiledLane: Sendable {
                 defer { end += 1 }
                 guard let (line, number) = block.withLine(end, { line, number in (line, number) }) else { continue }
                 var slots = lanes.slots(count)
-                let decoded = decoder.decode(line, into: &slots, layout: plan.layout)
+                let decoded = read(line, into: &slots)
                 lanes.keep(slots, count)
                 guard decoded, let (run, id) = prepare(slots, line, scratch) else { continue }
                 lanes.setLane(count, run)
@@ -275,7 +280,7 @@ final class CompiledLane: Sendable {
         var slots = scratch.slots
         defer { scratch.slots = slots }
         let prepared: Bool = line.withUnsafeBufferPointer { buffer in
-            guard decoder.decode(buffer, into: &slots, layout: plan.layout) else { return false }
+            guard read(buffer, into: &slots) else { return false }
             let run = CompiledRun(plan: plan, fields: slots.fields.buffer, items: UnsafeBufferPointer(slots.items.buffer), line: buffer,
                                   scratch: scratch, today: asOf)
             return (try? run.prepare()) != nil
